@@ -1,0 +1,62 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+# Everything else here is what those two need.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+export XARXA_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: run test setup system-deps migrate demo-if-empty serve lint typecheck bench clean messages
+
+run: setup migrate demo-if-empty serve
+
+test: setup
+	$(BIN)/ruff check xarxa tests bench
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Debian packages the project needs: gettext to compile the translations.
+system-deps:
+	@command -v msgfmt >/dev/null || { \
+	  echo "Installing Debian packages: gettext"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gettext; }
+
+# The virtual environment, installed from the pinned constraints; redone when
+# pyproject.toml or the constraints change.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+setup: system-deps $(VENV)/.installed
+	cd xarxa && ../$(BIN)/xarxa compilemessages -v 0
+	$(BIN)/xarxa collectstatic --noinput -v 0
+
+migrate: setup
+	$(BIN)/xarxa migrate --noinput -v 0
+
+demo-if-empty: migrate
+	$(BIN)/xarxa demo --if-empty
+
+serve:
+	@echo "Xarxa is served at http://$(HOST):$(PORT)/ (stop with Ctrl-C)"
+	$(BIN)/gunicorn xarxa.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	  --access-logfile - --forwarded-allow-ips=127.0.0.1
+
+lint: setup
+	$(BIN)/ruff check xarxa tests bench
+	$(BIN)/mypy xarxa
+
+# Refresh the catalogues after changing user-facing strings.
+messages: setup
+	cd xarxa && for l in ca es en; do ../$(BIN)/xarxa makemessages -l $$l --no-obsolete -v 0; done
+
+bench: setup
+	$(BIN)/python bench/import_popolo.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

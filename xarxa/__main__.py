@@ -1,0 +1,3 @@
+from xarxa.cli import main
+
+main()

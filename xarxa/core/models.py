@@ -1,0 +1,85 @@
+"""What every Xarxa record shares: a Popolo id, sources, a version and the
+keys of other publishers that Xarxa keeps without understanding them."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from xarxa.core import popolo
+from xarxa.core.validation import Problem
+
+
+class PopoloModel(models.Model):
+    """A record that is also a Popolo object: its primary key is the id written
+    in the Popolo export, so `xarxa history ID` and every other command takes
+    that same id."""
+
+    id = models.CharField(_("id"), max_length=200, primary_key=True)
+    sources = models.JSONField(
+        _("sources"), default=list, blank=True,
+        help_text=_('Where the facts come from: [{"url": "…", "note": "…"}]'),
+    )
+    extra = models.JSONField(
+        _("other keys"), default=dict, blank=True,
+        help_text=_("Keys of other publishers kept as they came, so an export gives them back."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    # The Popolo shape of the model, read by the serializer (core.popolo).
+    POPOLO: ClassVar[popolo.Spec]
+    # Ids made from names read better in exports and URLs; personal records and
+    # links get opaque ids so no name leaks through them.
+    ID_FROM: ClassVar[str | None] = "name"
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(getattr(self, self.ID_FROM or "id", None) or self.id)
+
+    def to_popolo(self, *, timestamps: bool = True) -> dict[str, Any]:
+        return self.POPOLO.to_popolo(self.row(), timestamps=timestamps)
+
+    def row(self) -> dict[str, Any]:
+        """The stored column values, keyed by column name (`parent_id`, …)."""
+        return {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+
+    def problems(self) -> list[Problem]:
+        """Rules that need more than one field (the same ones the importer applies)."""
+        return self.POPOLO.check_row(self.row())
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        for problem in self.problems():
+            errors.setdefault(self.field_for(problem.path), []).append(problem.message)
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def field_for(cls, key: str) -> str:
+        """The model field behind a Popolo key, for errors shown next to it."""
+        f = cls.POPOLO.by_key.get(key)
+        column = f.col if f else key
+        for field in cls._meta.concrete_fields:
+            if field.attname == column or field.name == column:
+                return field.name
+        return NON_FIELD_ERRORS
+
+    @classmethod
+    def new_id(cls, values: dict[str, Any]) -> str:
+        base = slugify(str(values.get(cls.ID_FROM) or ""))[:60].strip("-") if cls.ID_FROM else ""
+        if not base:
+            return str(uuid.uuid4())
+        candidate, n = base, 1
+        while cls._default_manager.filter(pk=candidate).exists():
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate

@@ -1,0 +1,229 @@
+"""The Popolo shape of Xarxa's records, read and written in one place.
+
+A `Spec` says how a model's columns map to Popolo keys. The same functions
+serve the export, the importer and the history snapshots, so what the history
+says an object looked like is exactly what an export would have written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from xarxa.core import dates
+from xarxa.core.validation import Problem, pointer_token
+
+TEXT, DATE, REF, LIST, JSON, STRINGS = "text", "date", "ref", "list", "json", "strings"
+
+# Sub-objects Popolo nests in lists, with the keys each needs and its dates.
+SUBLISTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    # name: (required string keys, optional string keys, partial-date keys)
+    "other_names": (
+        ("name",),
+        ("family_name", "given_name", "additional_name", "honorific_prefix",
+         "honorific_suffix", "patronymic_name", "note", "lang"),
+        ("start_date", "end_date"),
+    ),
+    "identifiers": (("identifier",), ("scheme",), ()),
+    "contact_details": (("type", "value"), ("label", "note"), ("valid_from", "valid_until")),
+    "links": (("url",), ("note",), ()),
+    "sources": (("url",), ("note",), ()),
+}
+
+# Popolo keys that embed whole objects; Xarxa reads them as flat lists with ids.
+EMBEDDED = {
+    "memberships", "children", "posts", "motions", "vote_events", "votes", "speeches",
+    "attendees", "organizations", "person", "organization", "post", "on_behalf_of",
+    "area", "parent",
+}
+TIMESTAMPS = ("created_at", "updated_at")
+
+
+@dataclass(frozen=True)
+class F:
+    """One Popolo key of a model."""
+
+    key: str
+    column: str = ""
+    kind: str = TEXT
+    ref: str | None = None  # for REF: the top-level collection the id points into
+    max_length: int | None = None
+
+    @property
+    def col(self) -> str:
+        return self.column or self.key
+
+
+@dataclass
+class Spec:
+    collection: str  # "organizations", "memberships", …
+    fields: list[F]
+    date_pairs: list[tuple[str, str]] = field(default_factory=list)
+    # Hooks for keys that are not one column each (a membership's `member`).
+    read_hook: Callable[[dict[str, Any], dict[str, Any], str], list[Problem]] | None = None
+    write_hook: Callable[[dict[str, Any], dict[str, Any]], None] | None = None
+    hook_keys: tuple[str, ...] = ()
+    hook_columns: tuple[str, ...] = ()
+    id_optional: bool = False
+    # Rules across the fields of one object, on column values.
+    rules: list[Callable[[dict[str, Any]], list[Problem]]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.by_key = {f.key: f for f in self.fields}
+        self.columns = ["id", *(f.col for f in self.fields), *self.hook_columns,
+                        "sources", "extra"]
+
+    # -- writing ---------------------------------------------------------------
+    def to_popolo(self, row: dict[str, Any], *, timestamps: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": row["id"]}
+        for f in self.fields:
+            value = row.get(f.col)
+            if value is None or value == "" or value == []:
+                continue
+            out[f.key] = value
+        if self.write_hook:
+            self.write_hook(row, out)
+        if row.get("sources"):
+            out["sources"] = row["sources"]
+        for key, value in (row.get("extra") or {}).items():
+            out.setdefault(key, value)
+        if timestamps:
+            for key in TIMESTAMPS:
+                value = row.get(key)
+                if isinstance(value, dt.datetime):
+                    out[key] = value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        return out
+
+    # -- reading ---------------------------------------------------------------
+    def from_popolo(self, obj: Any, pointer: str) -> tuple[dict[str, Any], list[Problem]]:
+        """Read one Popolo object into column values, or say what is wrong."""
+        if not isinstance(obj, dict):
+            return {}, [Problem(pointer, _("is not a JSON object"))]
+        problems: list[Problem] = []
+        row: dict[str, Any] = {"sources": [], "extra": {}}
+        ident = obj.get("id")
+        if ident is None and self.id_optional:
+            row["id"] = None
+        elif not isinstance(ident, str) or not ident.strip():
+            problems.append(Problem(f"{pointer}/id", _("an id (a non-empty string) is required")))
+        elif len(ident) > 200:
+            problems.append(Problem(f"{pointer}/id", _("is longer than 200 characters")))
+        elif "\x00" in ident:
+            problems.append(Problem(f"{pointer}/id", _("contains a null character")))
+        else:
+            row["id"] = ident
+        for f in self.fields:
+            row[f.col] = None if f.kind in (DATE, REF, JSON) else ([] if f.kind in (LIST, STRINGS) else "")
+        for key, value in obj.items():
+            where = f"{pointer}/{pointer_token(key)}"
+            f = self.by_key.get(key)
+            if key == "id" or key in TIMESTAMPS or key in self.hook_keys:
+                continue
+            if key == "sources":
+                row["sources"] = read_sublist("sources", value, where, problems)
+            elif f is not None:
+                row[f.col] = read_value(f, value, where, problems)
+            elif key in EMBEDDED and value not in (None, []):
+                problems.append(Problem(where, _(
+                    "embedded objects are not read; list them at the top level and refer "
+                    "to them by id")))
+            elif key not in EMBEDDED:
+                row["extra"][key] = value
+        if self.read_hook:
+            problems.extend(self.read_hook(obj, row, pointer))
+        problems.extend(p.under(pointer) for p in self.check_row(row))
+        return row, problems
+
+    def check_row(self, row: dict[str, Any]) -> list[Problem]:
+        """Rules across fields of one object: an end never before its start.
+        A date that is itself invalid is reported by its own field."""
+        problems = []
+        for start_key, end_key in self.date_pairs:
+            try:
+                start = dates.parse(row.get(self.by_key[start_key].col))
+                end = dates.parse(row.get(self.by_key[end_key].col))
+            except dates.PartialDateError:
+                continue
+            try:
+                dates.check_order(start, end)
+            except dates.PartialDateError as exc:
+                problems.append(Problem(end_key, str(exc)))
+        for rule in self.rules:
+            problems.extend(rule(row))
+        return problems
+
+
+def read_value(f: F, value: Any, where: str, problems: list[Problem]) -> Any:
+    if f.kind == TEXT:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            problems.append(Problem(where, _("must be a string")))
+            return ""
+        if "\x00" in value:
+            problems.append(Problem(where, _("contains a null character")))
+        if f.max_length and len(value) > f.max_length:
+            problems.append(Problem(where, _("is longer than %(n)d characters") % {"n": f.max_length}))
+        return value
+    if f.kind == DATE:
+        try:
+            return dates.parse(value)
+        except dates.PartialDateError as exc:
+            problems.append(Problem(where, str(exc)))
+            return None
+    if f.kind == REF:
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            problems.append(Problem(where, _("must be an id (a string)")))
+            return None
+        return value
+    if f.kind == LIST:
+        return read_sublist(f.key, value, where, problems)
+    if f.kind == STRINGS:
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problems.append(Problem(where, _("must be a list of strings")))
+            return []
+        return value
+    if f.kind == JSON:
+        if value is not None and not isinstance(value, dict):
+            problems.append(Problem(where, _("must be a JSON object")))
+            return None
+        return value
+    raise AssertionError(f.kind)
+
+
+def read_sublist(name: str, value: Any, where: str, problems: list[Problem]) -> list[Any]:
+    """Check a list of Popolo sub-objects (names, identifiers, contacts, links)."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.append(Problem(where, _("must be a list")))
+        return []
+    required, optional, date_keys = SUBLISTS[name]
+    for i, item in enumerate(value):
+        at = f"{where}/{i}"
+        if not isinstance(item, dict):
+            problems.append(Problem(at, _("is not a JSON object")))
+            continue
+        for key in required:
+            if not isinstance(item.get(key), str) or not item[key]:
+                problems.append(Problem(f"{at}/{key}", _("is required and must be a string")))
+        for key in optional:
+            if item.get(key) is not None and not isinstance(item[key], str):
+                problems.append(Problem(f"{at}/{key}", _("must be a string")))
+        for key in date_keys:
+            try:
+                dates.parse(item.get(key))
+            except dates.PartialDateError as exc:
+                problems.append(Problem(f"{at}/{key}", str(exc)))
+        for key, v in item.items():
+            if isinstance(v, str) and "\x00" in v:
+                problems.append(Problem(f"{at}/{pointer_token(key)}", _("contains a null character")))
+    return value
