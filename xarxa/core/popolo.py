@@ -76,15 +76,21 @@ class Spec:
         self.by_key = {f.key: f for f in self.fields}
         self.columns = ["id", *(f.col for f in self.fields), *self.hook_columns,
                         "sources", "extra"]
+        self.defaults: dict[str, Any] = {
+            f.col: None if f.kind in (DATE, REF, JSON) else "" for f in self.fields
+            if f.kind not in (LIST, STRINGS)
+        }
+        self.list_columns = [f.col for f in self.fields if f.kind in (LIST, STRINGS)]
+        self.out_fields = [(f.key, f.col) for f in self.fields]
 
     # -- writing ---------------------------------------------------------------
     def to_popolo(self, row: dict[str, Any], *, timestamps: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {"id": row["id"]}
-        for f in self.fields:
-            value = row.get(f.col)
+        for key, col in self.out_fields:
+            value = row.get(col)
             if value is None or value == "" or value == []:
                 continue
-            out[f.key] = value
+            out[key] = value
         if self.write_hook:
             self.write_hook(row, out)
         if row.get("sources"):
@@ -100,42 +106,56 @@ class Spec:
 
     # -- reading ---------------------------------------------------------------
     def from_popolo(self, obj: Any, pointer: str) -> tuple[dict[str, Any], list[Problem]]:
-        """Read one Popolo object into column values, or say what is wrong."""
-        if not isinstance(obj, dict):
+        """Read one Popolo object into column values, or say what is wrong.
+
+        The common case (a string where a string belongs, a valid date) takes
+        the short road; anything else goes through `read_value`, which words
+        the problem.
+        """
+        if type(obj) is not dict:
             return {}, [Problem(pointer, _("is not a JSON object"))]
         problems: list[Problem] = []
-        row: dict[str, Any] = {"sources": [], "extra": {}}
+        row = self.defaults.copy()
+        for col in self.list_columns:
+            row[col] = []
+        row["sources"] = []
+        extra: dict[str, Any] = {}
+        row["extra"] = extra
         ident = obj.get("id")
-        if ident is None and self.id_optional:
-            row["id"] = None
-        elif not isinstance(ident, str) or not ident.strip():
-            problems.append(Problem(f"{pointer}/id", _("an id (a non-empty string) is required")))
-        elif len(ident) > 200:
-            problems.append(Problem(f"{pointer}/id", _("is longer than 200 characters")))
-        elif "\x00" in ident:
-            problems.append(Problem(f"{pointer}/id", _("contains a null character")))
-        else:
+        if type(ident) is str and 0 < len(ident) <= 200 and ident.strip() and "\x00" not in ident:
             row["id"] = ident
-        for f in self.fields:
-            row[f.col] = None if f.kind in (DATE, REF, JSON) else ([] if f.kind in (LIST, STRINGS) else "")
+        elif ident is None and self.id_optional:
+            row["id"] = None
+        else:
+            row["id"] = None
+            problems.append(Problem(f"{pointer}/id", _id_problem(ident)))
+        by_key = self.by_key
         for key, value in obj.items():
-            where = f"{pointer}/{pointer_token(key)}"
-            f = self.by_key.get(key)
-            if key == "id" or key in TIMESTAMPS or key in self.hook_keys:
+            f = by_key.get(key)
+            if f is not None:
+                kind = f.kind
+                if type(value) is str and "\x00" not in value and (
+                    (kind is TEXT and (f.max_length is None or len(value) <= f.max_length))
+                    or (kind is REF and value)
+                    or (kind is DATE and value in dates._VALID)
+                ):
+                    row[f.col] = value
+                else:
+                    row[f.col] = read_value(f, value, f"{pointer}/{pointer_token(key)}", problems)
+            elif key == "id" or key in TIMESTAMPS or key in self.hook_keys:
                 continue
-            if key == "sources":
-                row["sources"] = read_sublist("sources", value, where, problems)
-            elif f is not None:
-                row[f.col] = read_value(f, value, where, problems)
+            elif key == "sources":
+                row["sources"] = read_sublist("sources", value, f"{pointer}/sources", problems)
             elif key in EMBEDDED and value not in (None, []):
-                problems.append(Problem(where, _(
+                problems.append(Problem(f"{pointer}/{pointer_token(key)}", _(
                     "embedded objects are not read; list them at the top level and refer "
                     "to them by id")))
             elif key not in EMBEDDED:
-                row["extra"][key] = value
+                extra[key] = value
         if self.read_hook:
             problems.extend(self.read_hook(obj, row, pointer))
-        problems.extend(p.under(pointer) for p in self.check_row(row))
+        for problem in self.check_row(row):
+            problems.append(problem.under(pointer))
         return row, problems
 
     def check_row(self, row: dict[str, Any]) -> list[Problem]:
@@ -155,6 +175,14 @@ class Spec:
         for rule in self.rules:
             problems.extend(rule(row))
         return problems
+
+
+def _id_problem(ident: Any) -> str:
+    if type(ident) is str and len(ident) > 200:
+        return _("is longer than 200 characters")
+    if type(ident) is str and "\x00" in ident:
+        return _("contains a null character")
+    return _("an id (a non-empty string) is required")
 
 
 def read_value(f: F, value: Any, where: str, problems: list[Problem]) -> Any:

@@ -16,10 +16,13 @@ class Change(models.Model):
         UPDATE = "update", _("changed")
         DELETE = "delete", _("deleted")
 
-    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # Only the indexes the history is read by: a record's changes (object_id,
+    # at) and one import's (batch). Every bulk import writes a row per record,
+    # so each further index costs real time (docs/performance.md).
+    at = models.DateTimeField(_("when"), default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        on_delete=models.SET_NULL, related_name="+", db_index=False,
     )
     actor_label = models.CharField(
         _("through"), max_length=200, help_text=_("The person and the way in: admin, CLI, import…"),
@@ -38,7 +41,7 @@ class Change(models.Model):
     class Meta:
         verbose_name = _("change")
         verbose_name_plural = _("changes")
-        ordering = ["-at", "-id"]
+        ordering = ["-id"]
         indexes = [models.Index(fields=["object_id", "at"], name="history_object_at")]
 
     def __str__(self) -> str:

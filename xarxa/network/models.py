@@ -117,20 +117,24 @@ def write_member(row: dict[str, Any], out: dict[str, Any]) -> None:
 
 
 def membership_rules(row: dict[str, Any]) -> list[Problem]:
+    person, org_member = row.get("person_id"), row.get("member_organization_id")
+    organization, post = row.get("organization_id"), row.get("post_id")
+    if (person or org_member) and (organization or post) and not (person and org_member) and (
+        org_member != organization
+    ):
+        return []  # the usual membership: one member, somewhere to be
     problems = []
-    if not row.get("organization_id") and not row.get("post_id"):
+    if not organization and not post:
         problems.append(Problem("organization_id", _g(
             "a membership needs an organisation (organization_id) or a post (post_id)")))
-    if not row.get("person_id") and not row.get("member_organization_id") and not row.get("post_id"):
+    if not person and not org_member and not post:
         problems.append(Problem("member", _g(
             "a membership needs a member (person_id or member); only a seat in a post "
             "may leave its holder unknown")))
-    if row.get("person_id") and row.get("member_organization_id"):
+    if person and org_member:
         problems.append(Problem("member", _g(
             "a membership has one member: an organisation or a person, not both")))
-    if row.get("member_organization_id") and row.get("member_organization_id") == row.get(
-        "organization_id"
-    ):
+    if org_member and org_member == organization:
         problems.append(Problem("member", _g("an organisation cannot be a member of itself")))
     return problems
 

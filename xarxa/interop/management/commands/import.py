@@ -17,9 +17,7 @@ class Command(BaseCommand):
     help = "Import data: a Popolo JSON document, or areas from GeoJSON."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="kind", required=True, parser_class=type(parser),
-                                    **({"called_from_command_line": parser.called_from_command_line}
-                                       if hasattr(parser, "called_from_command_line") else {}))
+        sub = parser.add_subparsers(dest="kind", required=True)
         p = sub.add_parser("popolo", help="a Popolo JSON document, all or nothing")
         p.add_argument("file", help="the JSON file, or - for standard input")
         p.add_argument("--dry-run", action="store_true",

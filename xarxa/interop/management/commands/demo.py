@@ -1,0 +1,37 @@
+"""`xarxa demo [--if-empty]`: load the ISOM demo network (see xarxa/interop/demo/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from xarxa.core.validation import InputError
+from xarxa.core.writes import Actor
+from xarxa.interop.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo: Barcelona's districts and barris and the networks of ISOM's page "
+        "«Treball en xarxa». Loading it again changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty", action="store_true",
+            help="do nothing when the database already holds an organisation",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            summary = load_demo(actor=Actor.cli("demo"), if_empty=options["if_empty"])
+        except InputError as exc:
+            for problem in exc.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                _("Nothing was loaded: %(n)d problem(s) found.") % {"n": len(exc.problems)},
+                returncode=2,
+            ) from None
+        self.stdout.write(summary)

@@ -1,0 +1,99 @@
+"""Write Xarxa's records as one Popolo JSON document.
+
+Streams object by object, one per line, ordered by id, so a large registry
+exports in constant memory and two exports of the same data are identical.
+Rows are read with a plain (server-side, on PostgreSQL) cursor rather than
+through model instances: at a million memberships that is most of the time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import IO, Any
+
+import orjson
+from django.db import connection, models, transaction
+
+from xarxa.core.models import PopoloModel
+from xarxa.interop.popolo_import import COLLECTIONS
+
+ORDER = ["areas", "organizations", "persons", "posts", "memberships", "events"]
+FETCH = 5000
+
+
+def _timestamp(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite keeps UTC as "YYYY-MM-DD HH:MM:SS[.ffffff]"
+        return value.replace(" ", "T") + "Z"
+    if value.tzinfo is None:  # SQLite's converter gives naive datetimes, in UTC
+        return value.isoformat() + "Z"
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, str | bytes):  # SQLite hands back the text
+        if value == "[]":
+            return []
+        if value == "{}":
+            return {}
+        return orjson.loads(value)
+    return value  # psycopg has already decoded jsonb
+
+
+def rows(model: type[PopoloModel], *, timestamps: bool = True) -> Iterator[dict[str, Any]]:
+    """Every row of `model`, ordered by id, as column name → value."""
+    columns = list(model.POPOLO.columns)
+    if timestamps:
+        columns += ["created_at", "updated_at"]
+    json_cols = {f.attname for f in model._meta.concrete_fields
+                 if isinstance(f, models.JSONField)}
+    qn = connection.ops.quote_name
+    sql = (f"SELECT {', '.join(qn(c) for c in columns)} FROM {qn(model._meta.db_table)} "  # noqa: S608
+           f"ORDER BY {qn('id')}")
+    decode = [(i, c) for i, c in enumerate(columns) if c in json_cols]
+    stamps = [i for i, c in enumerate(columns) if c in ("created_at", "updated_at")]
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(sql)
+        while batch := cursor.fetchmany(FETCH):
+            for raw in batch:
+                values = list(raw)
+                for i, _c in decode:
+                    values[i] = _json(values[i])
+                for i in stamps:
+                    values[i] = _timestamp(values[i])
+                yield dict(zip(columns, values, strict=True))
+
+
+def export_document(out: IO[bytes], *, timestamps: bool = True) -> int:
+    """Write the whole registry to the binary stream `out`; return the number of objects."""
+    models_by_name = dict(COLLECTIONS)
+    count = 0
+    out.write(b"{")
+    for n, name in enumerate(ORDER):
+        model = models_by_name[name]
+        out.write((b"," if n else b"") + b'\n"' + name.encode() + b'": [')
+        to_popolo = model.POPOLO.to_popolo
+        sep = b"\n"
+        for row in rows(model, timestamps=timestamps):
+            out.write(sep + orjson.dumps(to_popolo(row, timestamps=False) | _stamps(row)))
+            sep = b",\n"
+            count += 1
+        out.write(b"]" if sep == b"\n" else b"\n]")
+    out.write(b"\n}\n")
+    return count
+
+
+def _stamps(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in ("created_at", "updated_at") if row.get(k)}
+
+
+def export_dict(*, timestamps: bool = True) -> dict[str, list[dict[str, Any]]]:
+    """The same document as a Python object, for tests and small registries."""
+    models_by_name = dict(COLLECTIONS)
+    return {
+        name: [models_by_name[name].POPOLO.to_popolo(r, timestamps=False) | _stamps(r)
+               for r in rows(models_by_name[name], timestamps=timestamps)]
+        for name in ORDER
+    }
