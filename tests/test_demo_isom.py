@@ -22,7 +22,7 @@ from xarxa.core import writes
 from xarxa.core.dates import years_between
 from xarxa.directory.models import Organization, Person
 from xarxa.history.models import Change
-from xarxa.interop.demo import NETWORK_FILE
+from xarxa.interop.demo_loader import NETWORK_FILE
 from xarxa.network.models import Membership, Post
 from xarxa.territory.models import Area
 

@@ -140,8 +140,14 @@ class Spec:
                     or (kind is DATE and value in dates._VALID)
                 ):
                     row[f.col] = value
+                    if not value:
+                        extra[key] = value  # see below
                 else:
                     row[f.col] = read_value(f, value, f"{pointer}/{pointer_token(key)}", problems)
+                    if value is None or value == "" or value == []:
+                        # A column cannot tell "given empty" from "not given", which
+                        # the export leaves out; kept here, the key comes back as given.
+                        extra[key] = value
             elif key == "id" or key in TIMESTAMPS or key in self.hook_keys:
                 continue
             elif key == "sources":

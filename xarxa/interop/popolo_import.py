@@ -14,12 +14,13 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,7 +30,15 @@ from xarxa.core import popolo
 from xarxa.core.models import PopoloModel
 from xarxa.core.trees import cycles_in
 from xarxa.core.validation import InputError, Problem, pointer_token
-from xarxa.core.writes import Actor, BulkResult, bulk_apply, new_batch
+from xarxa.core.writes import (
+    LARGE_LOAD,
+    Actor,
+    BulkResult,
+    bulk_apply,
+    foreign_keys_checked_later,
+    large_load,
+    new_batch,
+)
 from xarxa.directory.models import Organization, Person
 from xarxa.network.models import Membership, Post
 from xarxa.territory.models import Area
@@ -283,14 +292,25 @@ class Importer:
         self.check_shape()
         self.collect_ids()
         self.check_cycles()
+        counts = {model: len(self.objects(name)) for name, model in MODELS.items()}
+        large = sum(counts.values()) >= LARGE_LOAD
         try:
-            with transaction.atomic():
+            # A large load checks foreign keys once at the end, as Django's
+            # loaddata does, instead of on every row (SQLite; PostgreSQL
+            # defers them to the commit anyway). The references have been
+            # checked by the importer already; the final check is a safety net.
+            with (foreign_keys_checked_later() if large else nullcontext(False)) as later, \
+                    transaction.atomic():
                 for name, model in MODELS.items():
                     self.empty_at_start[name] = not model._default_manager.exists()
-                for name in MODELS:
-                    self.read_collection(name)
+                with large_load(counts) if large else nullcontext():
+                    for name in MODELS:
+                        self.read_collection(name)
                 if self.problems:
                     raise InputError(self.problems)
+                if later:
+                    connection.check_constraints(table_names=[
+                        m._meta.db_table for m, n in counts.items() if n])
                 if self.dry_run:
                     raise _Rollback
         except _Rollback:

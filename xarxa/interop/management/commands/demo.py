@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from xarxa.core.validation import InputError
 from xarxa.core.writes import Actor
-from xarxa.interop.demo import load_demo
+from xarxa.interop.demo_loader import load_demo
 
 
 class Command(BaseCommand):

@@ -37,6 +37,9 @@ class Command(BaseCommand):
                             "the city, created when missing)")
         a.add_argument("--within-name", default="Barcelona")
         a.add_argument("--within-classification", default="city")
+        a.add_argument("--source-url", help="where the file comes from, recorded on each area")
+        a.add_argument("--source-note", help="the credit its licence asks for, e.g. "
+                       '"Ajuntament de Barcelona / CartoBCN, CC BY"')
         a.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -60,6 +63,9 @@ class Command(BaseCommand):
                     parent_property=options["parent_property"], within=options["within"],
                     within_name=options["within_name"],
                     within_classification=options["within_classification"],
+                    source=[{k: v for k, v in (("url", options["source_url"]),
+                                                ("note", options["source_note"])) if v}]
+                    if options["source_url"] else None,
                 )
         except InputError as exc:
             for problem in exc.problems:
