@@ -170,8 +170,6 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Before `collectstatic` has run (tests, a first start) fall back to plain names.
-WHITENOISE_MANIFEST_STRICT = False
 MEDIA_ROOT = Path(os.environ.get("XARXA_MEDIA_ROOT", VAR_DIR / "media"))
 
 # The admin edits a whole organisation at once; imports are done by the CLI.
