@@ -153,6 +153,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Catalan first: it is the language of the entities Xarxa is made for.
 LANGUAGE_CODE = "ca"
+# The `xarxa` command sets this from the user's locale (xarxa/cli.py).
+if os.environ.get("XARXA_COMMAND_LANGUAGE") in {"ca", "es", "en"}:
+    LANGUAGE_CODE = os.environ["XARXA_COMMAND_LANGUAGE"]
 LANGUAGES = [("ca", _("Catalan")), ("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Madrid"

@@ -16,19 +16,18 @@ class Event(PopoloModel):
 
     name = models.TextField(_("name"))
     description = models.TextField(_("description"), blank=True)
-    classification = models.CharField(_("classification"), max_length=200, blank=True,
-                                      db_index=True)
+    classification = models.CharField(_("classification"), max_length=200, blank=True)
     start_date = PartialDateField(_("start"))
     end_date = PartialDateField(_("end"))
     location = models.TextField(_("place"), blank=True)
     status = models.CharField(_("status"), max_length=200, blank=True)
     organization = models.ForeignKey(
         "directory.Organization", verbose_name=_("organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="events",
+        on_delete=models.PROTECT, related_name="events", db_index=False,
     )
     parent = models.ForeignKey(
         "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="children",
+        related_name="children", db_index=False,
     )
     identifiers = models.JSONField(_("identifiers"), default=list, blank=True)
 
@@ -53,6 +52,13 @@ class Event(PopoloModel):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["-start_date", "name"]
+        # Declared here, not with db_index, so PostgreSQL gets no unused
+        # varchar_pattern_ops twin per index (docs/performance.md).
+        indexes = [
+            models.Index(fields=["organization"], name="event_organization"),
+            models.Index(fields=["parent"], name="event_parent"),
+            models.Index(fields=["classification"], name="event_classification"),
+        ]
 
     def clean(self) -> None:
         from xarxa.core.trees import check_parent

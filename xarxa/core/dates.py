@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only, and \Z rather than $, which would let "2015\n" through.
+PARTIAL_DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 
 
 class PartialDateError(ValueError):
@@ -113,10 +114,14 @@ def check_order(start: str | None, end: str | None) -> None:
 
 
 def as_of_text(as_of: dt.date | str | None) -> str:
-    if as_of is None:
-        from django.utils import timezone
+    from django.utils import timezone
 
+    if as_of is None:
         return timezone.localdate().isoformat()
+    if isinstance(as_of, dt.datetime):
+        # A moment stands for its day; its isoformat() would carry the time too
+        # and no longer compare with the dates.
+        as_of = timezone.localdate(as_of) if timezone.is_aware(as_of) else as_of.date()
     if isinstance(as_of, dt.date):
         return as_of.isoformat()
     text = parse(as_of)

@@ -160,8 +160,15 @@ class Spec:
                 extra[key] = value
         if self.read_hook:
             problems.extend(self.read_hook(obj, row, pointer))
-        for problem in self.check_row(row):
-            problems.append(problem.under(pointer))
+        rule_problems = self.check_row(row)
+        if rule_problems:
+            # A key already reported wrong is not reported again by a rule
+            # across keys (a malformed member is not also a missing one).
+            reported = {p.path for p in problems}
+            for problem in rule_problems:
+                problem = problem.under(pointer)
+                if problem.path not in reported:
+                    problems.append(problem)
         return row, problems
 
     def check_row(self, row: dict[str, Any]) -> list[Problem]:

@@ -319,6 +319,10 @@ def indexes_built_after(tables: Iterable[str]) -> Iterator[None]:
                 cursor.execute(f"DROP INDEX {qn(name)}")
                 dropped.append((name, sql))
     yield
+    if dropped and connection.vendor == "postgresql":
+        # PostgreSQL won't build an index while deferred foreign key checks
+        # are pending: run them now.
+        connection.check_constraints()
     with connection.cursor() as cursor:
         for _name, sql in dropped:
             cursor.execute(sql)

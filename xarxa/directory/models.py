@@ -48,17 +48,17 @@ class Organization(PopoloModel):
 
     name = models.TextField(_("name"))
     classification = models.CharField(
-        _("classification"), max_length=200, blank=True, db_index=True,
+        _("classification"), max_length=200, blank=True,
         help_text=_("cooperative, federation, board, commission… (other publishers' words are kept)"),
     )
     parent = models.ForeignKey(
         "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="children",
+        related_name="children", db_index=False,
         help_text=_("For a body (board, commission, working group): the network it belongs to."),
     )
     area = models.ForeignKey(
         "territory.Area", verbose_name=_("area of its seat"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="organizations",
+        on_delete=models.PROTECT, related_name="organizations", db_index=False,
     )
     abstract = models.TextField(_("abstract"), blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -97,6 +97,13 @@ class Organization(PopoloModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        # Declared here, not with db_index, so PostgreSQL gets no unused
+        # varchar_pattern_ops twin per index (docs/performance.md).
+        indexes = [
+            models.Index(fields=["parent"], name="org_parent"),
+            models.Index(fields=["area"], name="org_area"),
+            models.Index(fields=["classification"], name="org_classification"),
+        ]
 
     def clean(self) -> None:
         super().clean()

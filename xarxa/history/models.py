@@ -34,7 +34,7 @@ class Change(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     batch = models.CharField(
-        _("batch"), max_length=64, blank=True, db_index=True,
+        _("batch"), max_length=64, blank=True,
         help_text=_("Changes made together, such as one import, share a batch."),
     )
 
@@ -42,7 +42,10 @@ class Change(models.Model):
         verbose_name = _("change")
         verbose_name_plural = _("changes")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["object_id", "at"], name="history_object_at")]
+        indexes = [
+            models.Index(fields=["object_id", "at"], name="history_object_at"),
+            models.Index(fields=["batch"], name="history_batch"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"

@@ -38,11 +38,11 @@ class Post(PopoloModel):
     role = models.CharField(_("role"), max_length=200, blank=True)
     organization = models.ForeignKey(
         "directory.Organization", verbose_name=_("body"), on_delete=models.PROTECT,
-        related_name="posts",
+        related_name="posts", db_index=False,
     )
     area = models.ForeignKey(
         "territory.Area", verbose_name=_("area"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="posts",
+        on_delete=models.PROTECT, related_name="posts", db_index=False,
     )
     start_date = PartialDateField(_("start"))
     end_date = PartialDateField(_("end"))
@@ -72,6 +72,12 @@ class Post(PopoloModel):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         ordering = ["organization_id", "label"]
+        # Declared here, not with db_index, so PostgreSQL gets no unused
+        # varchar_pattern_ops twin per index (docs/performance.md).
+        indexes = [
+            models.Index(fields=["organization"], name="post_organization"),
+            models.Index(fields=["area"], name="post_area"),
+        ]
 
     def __str__(self) -> str:
         return self.label or self.id
@@ -149,23 +155,23 @@ class Membership(PopoloModel):
 
     person = models.ForeignKey(
         "directory.Person", verbose_name=_("person"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="memberships",
+        on_delete=models.PROTECT, related_name="memberships", db_index=False,
     )
     member_organization = models.ForeignKey(
         "directory.Organization", verbose_name=_("member organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="memberships",
+        on_delete=models.PROTECT, related_name="memberships", db_index=False,
     )
     organization = models.ForeignKey(
         "directory.Organization", verbose_name=_("in (organisation or body)"), null=True,
-        blank=True, on_delete=models.PROTECT, related_name="members",
+        blank=True, on_delete=models.PROTECT, related_name="members", db_index=False,
     )
     post = models.ForeignKey(
         Post, verbose_name=_("post"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="memberships",
+        related_name="memberships", db_index=False,
     )
     on_behalf_of = models.ForeignKey(
         "directory.Organization", verbose_name=_("on behalf of"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="represented_by",
+        on_delete=models.PROTECT, related_name="represented_by", db_index=False,
     )
     area = models.ForeignKey(
         "territory.Area", verbose_name=_("area"), null=True, blank=True,
@@ -207,6 +213,15 @@ class Membership(PopoloModel):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         ordering = ["organization_id", "start_date"]
+        # Declared here, not with db_index, so PostgreSQL gets no unused
+        # varchar_pattern_ops twin per index (docs/performance.md).
+        indexes = [
+            models.Index(fields=["person"], name="membership_person"),
+            models.Index(fields=["member_organization"], name="membership_member_organizatio"),
+            models.Index(fields=["organization"], name="membership_organization"),
+            models.Index(fields=["post"], name="membership_post"),
+            models.Index(fields=["on_behalf_of"], name="membership_on_behalf_of"),
+        ]
 
     def __str__(self) -> str:
         member = self.person or self.member_organization

@@ -23,16 +23,16 @@ class Area(PopoloModel):
 
     name = models.TextField(_("name"))
     identifier = models.CharField(
-        _("official code"), max_length=200, blank=True, db_index=True,
+        _("official code"), max_length=200, blank=True,
         help_text=_("The code the authority gives it: 09 for Sant Andreu, 62 for el Congrés."),
     )
     classification = models.CharField(
-        _("classification"), max_length=200, blank=True, db_index=True,
+        _("classification"), max_length=200, blank=True,
         help_text=_("city, district, neighbourhood… (any word other publishers use is kept)"),
     )
     parent = models.ForeignKey(
         "self", verbose_name=_("within"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="children",
+        related_name="children", db_index=False,
     )
     geometry = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
 
@@ -51,6 +51,13 @@ class Area(PopoloModel):
         verbose_name = _("area")
         verbose_name_plural = _("areas")
         ordering = ["name"]
+        # Declared here, not with db_index, so PostgreSQL gets no unused
+        # varchar_pattern_ops twin per index (docs/performance.md).
+        indexes = [
+            models.Index(fields=["parent"], name="area_parent"),
+            models.Index(fields=["identifier"], name="area_identifier"),
+            models.Index(fields=["classification"], name="area_classification"),
+        ]
 
     def clean(self) -> None:
         check_parent(self)
