@@ -1,0 +1,23 @@
+"""Template helpers for untrusted data."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django import template
+
+register = template.Library()
+
+SAFE_SCHEMES = {"http", "https", "mailto"}
+
+
+@register.filter
+def safe_url(value: object) -> str:
+    """The URL if it is a web or mail address, else "": a source's URL comes
+    from other people and must never become `javascript:` in a link."""
+    text = str(value or "").strip()
+    try:
+        scheme = urlsplit(text).scheme.lower()
+    except ValueError:
+        return ""
+    return text if scheme in SAFE_SCHEMES else ""
