@@ -25,7 +25,7 @@ FETCH = 5000
 def _timestamp(value: Any) -> str | None:
     if value is None:
         return None
-    if isinstance(value, str):  # SQLite keeps UTC as "YYYY-MM-DD HH:MM:SS[.ffffff]"
+    if isinstance(value, str):  # UTC, "YYYY-MM-DD HH:MM:SS[.ffffff]" or with a T already
         return value.replace(" ", "T") + "Z"
     if value.tzinfo is None:  # SQLite's converter gives naive datetimes, in UTC
         return value.isoformat() + "Z"
@@ -50,7 +50,15 @@ def rows(model: type[PopoloModel], *, timestamps: bool = True) -> Iterator[dict[
     json_cols = {f.attname for f in model._meta.concrete_fields
                  if isinstance(f, models.JSONField)}
     qn = connection.ops.quote_name
-    sql = (f"SELECT {', '.join(qn(c) for c in columns)} FROM {qn(model._meta.db_table)} "  # noqa: S608
+    selected = [qn(c) for c in columns]
+    if connection.vendor == "postgresql":
+        # psycopg would decode jsonb with the standard json module and build a
+        # datetime per timestamp; the text forms decode several times faster.
+        selected = [f"{qn(c)}::text" if c in json_cols else
+                    f"to_char({qn(c)} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+                    if c in ("created_at", "updated_at") else qn(c)
+                    for c in columns]
+    sql = (f"SELECT {', '.join(selected)} FROM {qn(model._meta.db_table)} "  # noqa: S608
            f"ORDER BY {qn('id')}")
     decode = [(i, c) for i, c in enumerate(columns) if c in json_cols]
     stamps = [i for i, c in enumerate(columns) if c in ("created_at", "updated_at")]
