@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from popolo_schema import COLLECTIONS, SchemaError, validate_document, validate_object
 
 from xarxa.activity.models import Event
@@ -43,7 +44,8 @@ def registry_with_people() -> None:
 
 def export(path: Path, *args: str) -> dict:
     err = StringIO()
-    call_command("export", "popolo", "-o", str(path), *args, stderr=err)
+    with translation.override("en"):
+        call_command("export", "popolo", "-o", str(path), *args, stderr=err)
     document = json.loads(path.read_text(encoding="utf-8"))
     assert f"{sum(len(v) for v in document.values())} objects written" in err.getvalue()
     return document

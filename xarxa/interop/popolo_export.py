@@ -58,8 +58,10 @@ def rows(model: type[PopoloModel], *, timestamps: bool = True) -> Iterator[dict[
                     f"to_char({qn(c)} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
                     if c in ("created_at", "updated_at") else qn(c)
                     for c in columns]
+    # Byte order, whatever the server's locale: the same order as SQLite's.
+    order = f'{qn("id")} COLLATE "C"' if connection.vendor == "postgresql" else qn("id")
     sql = (f"SELECT {', '.join(selected)} FROM {qn(model._meta.db_table)} "  # noqa: S608
-           f"ORDER BY {qn('id')}")
+           f"ORDER BY {order}")
     decode = [(i, c) for i, c in enumerate(columns) if c in json_cols]
     stamps = [i for i, c in enumerate(columns) if c in ("created_at", "updated_at")]
     with transaction.atomic(), connection.chunked_cursor() as cursor:

@@ -333,5 +333,9 @@ def import_document(
     doc: Any, *, actor: Actor, dry_run: bool = False, source: str = "",
 ) -> ImportReport:
     """Import a parsed Popolo document. Raises InputError listing every problem;
-    then nothing has been written."""
+    then nothing has been written.
+
+    The document is consumed: its objects are released as they are written,
+    so a million memberships don't sit in memory twice. Pass a copy to keep it.
+    """
     return Importer(doc, actor, dry_run, source).run()
