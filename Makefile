@@ -15,6 +15,7 @@ run: setup migrate demo-if-empty serve
 
 test: setup
 	$(BIN)/ruff check xarxa tests bench
+	$(BIN)/mypy xarxa
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Debian packages the project needs: gettext to compile the translations.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import getpass
 import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -112,6 +112,7 @@ def update(
         changed = []
         for name, value in values.items():
             field = model._meta.get_field(name)
+            assert isinstance(field, models.Field), name  # a column, not a reverse relation
             attname = field.attname if not isinstance(value, models.Model) else field.name
             if getattr(current, field.attname) != (value.pk if isinstance(value, models.Model) else value):
                 setattr(current, attname, value)
@@ -329,7 +330,7 @@ def indexes_built_after(tables: Iterable[str]) -> Iterator[None]:
 
 
 @contextmanager
-def large_load(models_and_counts: dict[type[models.Model], int]) -> Iterator[None]:
+def large_load(models_and_counts: Mapping[type[PopoloModel], int]) -> Iterator[None]:
     """Prepare a transaction for a large import: the secondary indexes of
     tables that are empty and about to receive many rows (and of the history,
     when the load outweighs it) are built after the load."""

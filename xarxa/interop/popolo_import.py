@@ -89,6 +89,7 @@ class _Rollback(Exception):
 
 def read_json(source: Path | IO[bytes] | str | bytes) -> Any:
     """Parse JSON from a path, a binary stream or bytes; bad JSON is an InputError."""
+    data: str | bytes
     if isinstance(source, Path):
         data = source.read_bytes()
     elif isinstance(source, str | bytes):
@@ -187,9 +188,9 @@ class Importer:
         """Follow chains that leave the document into the database."""
         missing = {p for p in parents.values() if p and p not in parents}
         while missing:
-            found = {}
+            found: dict[str, str | None] = {}
             for chunk in chunks(sorted(missing), 900):
-                found.update(model._default_manager.filter(pk__in=chunk)
+                found.update(model._default_manager.filter(pk__in=chunk)  # type: ignore[misc]
                              .values_list("id", "parent_id"))
             parents.update(found)
             missing = {p for p in found.values() if p and p not in parents}

@@ -248,6 +248,7 @@ class Membership(PopoloModel):
         super().clean()
         from django.core.exceptions import ValidationError
 
-        if self.post_id and self.organization_id and self.post.organization_id != self.organization_id:
+        post = self.post if self.post_id else None
+        if post is not None and self.organization_id and post.organization_id != self.organization_id:
             raise ValidationError({"post": _g(
                 "the post belongs to another organisation than the membership")})

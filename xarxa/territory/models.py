@@ -63,7 +63,8 @@ class Area(PopoloModel):
         check_parent(self)
 
     def ancestors(self) -> list[Area]:
-        chain, node = [], self.parent
+        chain: list[Area] = []
+        node = self.parent
         while node is not None and len(chain) < 50:
             chain.append(node)
             node = node.parent

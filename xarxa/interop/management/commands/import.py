@@ -44,6 +44,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         actor = Actor.cli(f"import {options['kind']}")
+        report: object
         try:
             if options["kind"] == "popolo":
                 from xarxa.interop.popolo_import import import_document, read_json
