@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xarxa.core import dates, popolo, writes
 from xarxa.core.fields import PartialDateField
-from xarxa.core.models import PopoloModel
+from xarxa.core.models import PopoloModel, classification_label
 from xarxa.core.validation import Problem
 
 # The one place the admin's name is set.
@@ -127,12 +127,6 @@ def spec_field_for(model: type[PopoloModel], db_field: models.Field) -> popolo.F
         ):
             return f
     return None
-
-
-def classification_label(model: type[models.Model], value: str) -> str:
-    choices = getattr(model, "Classification", None)
-    labels = dict(choices.choices) if choices is not None else {}
-    return str(labels.get(value, value))
 
 
 class ClassificationFilter(admin.SimpleListFilter):

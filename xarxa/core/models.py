@@ -15,6 +15,14 @@ from xarxa.core import popolo
 from xarxa.core.validation import Problem
 
 
+def classification_label(model: type[models.Model], value: str) -> str:
+    """A classification in the user's language when Xarxa knows the word;
+    other publishers' words are shown as they are."""
+    choices = getattr(model, "Classification", None)
+    labels = dict(choices.choices) if choices is not None else {}
+    return str(labels.get(value, value))
+
+
 class PopoloModel(models.Model):
     """A record that is also a Popolo object: its primary key is the id written
     in the Popolo export, so `xarxa history ID` and every other command takes

@@ -5,10 +5,19 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django import template
+from django.db import models
+
+from xarxa.core.models import classification_label
 
 register = template.Library()
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
+
+
+@register.filter
+def classification(obj: models.Model) -> str:
+    """`{{ org|classification }}`: its classification in the user's language."""
+    return classification_label(type(obj), getattr(obj, "classification", "") or "")
 
 
 @register.filter
