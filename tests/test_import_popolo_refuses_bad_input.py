@@ -425,3 +425,18 @@ def test_a_bad_row_at_the_end_of_a_large_document_leaves_the_database_unchanged(
         "/memberships/19999/end_date: the end 2009 is before the start 2010"]
     assert not Membership.objects.filter(pk="m00000").exists()
     assert {m: indexes(m) for m in (Membership, Change)} == indexes_before
+
+
+def test_a_flood_of_problems_is_cut_after_a_thousand_lines_and_says_how_many_more(tmp_path):
+    bad = [{"person_id": f"nobody-{i}", "organization_id": "isom"} for i in range(1500)]
+    doc = good(memberships=bad)
+    before = state()
+    err = StringIO()
+    with pytest.raises(CommandError) as refusal, translation.override("en"):
+        call_command("import", "popolo", str(write(tmp_path, doc)), stdout=StringIO(), stderr=err)
+    lines = err.getvalue().splitlines()
+    assert str(refusal.value) == "Nothing was imported: 1500 problem(s) found."
+    assert len(lines) == 1001
+    assert lines[0] == '/memberships/0/person_id: no person has the id "nobody-0", in the document or in Xarxa'
+    assert lines[-1] == "… and 500 more problems"
+    assert state() == before

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from xarxa.core.commands import refuse
 from xarxa.core.validation import InputError
 from xarxa.core.writes import Actor
 from xarxa.interop.demo_loader import load_demo
@@ -28,10 +29,6 @@ class Command(BaseCommand):
         try:
             summary = load_demo(actor=Actor.cli("demo"), if_empty=options["if_empty"])
         except InputError as exc:
-            for problem in exc.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(
-                _("Nothing was loaded: %(n)d problem(s) found.") % {"n": len(exc.problems)},
-                returncode=2,
-            ) from None
+            raise refuse(self, exc, _("Nothing was loaded: %(n)d problem(s) found.")
+                         % {"n": len(exc.problems)}) from None
         self.stdout.write(summary)

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from xarxa.core.commands import refuse
 from xarxa.core.validation import InputError
 from xarxa.core.writes import Actor
 
@@ -69,12 +70,8 @@ class Command(BaseCommand):
                     if options["source_url"] else None,
                 )
         except InputError as exc:
-            for problem in exc.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(
-                _("Nothing was imported: %(n)d problem(s) found.") % {"n": len(exc.problems)},
-                returncode=2,
-            ) from None
+            raise refuse(self, exc, _("Nothing was imported: %(n)d problem(s) found.")
+                         % {"n": len(exc.problems)}) from None
         except OSError as exc:
             raise CommandError(
                 _("Cannot read %(file)s: %(reason)s")
