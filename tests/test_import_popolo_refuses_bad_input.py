@@ -437,6 +437,7 @@ def test_a_flood_of_problems_is_cut_after_a_thousand_lines_and_says_how_many_mor
     lines = err.getvalue().splitlines()
     assert str(refusal.value) == "Nothing was imported: 1500 problem(s) found."
     assert len(lines) == 1001
-    assert lines[0] == '/memberships/0/person_id: no person has the id "nobody-0", in the document or in Xarxa'
+    assert lines[0] == ('/memberships/0/person_id: no person has the id "nobody-0", '
+                        "in the document or in Xarxa")
     assert lines[-1] == "… and 500 more problems"
     assert state() == before
