@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import operator
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -242,11 +243,15 @@ def bulk_apply(
     updates: list[tuple[Any, ...]] = []
     history: list[tuple[Any, ...]] = []
     repr_key = spec.fields[0].col if model.ID_FROM else None
-    json_flags = [(c, c in json_cols) for c in columns]
+    # Every column's value in one C-level call; JSON columns encoded after.
+    take = operator.itemgetter(*columns)
+    json_at = [i for i, c in enumerate(columns) if c in json_cols]
     to_popolo = spec.to_popolo
     for row in rows:
         after = to_popolo(row, timestamps=False)
-        values = [_dump(row.get(c)) if is_json else row.get(c) for c, is_json in json_flags]
+        values = list(take(row))
+        for i in json_at:
+            values[i] = _dump(values[i])
         old = existing.get(row["id"])
         repr_ = str(row.get(repr_key) or row["id"])[:300] if repr_key else row["id"]
         if old is None:

@@ -196,17 +196,16 @@ class Importer:
             missing = {p for p in found.values() if p and p not in parents}
 
     # -- references --------------------------------------------------------------
-    def exists(self, collection: str, ids: Iterable[str]) -> set[str]:
-        """Which of `ids` exist, in the document or in the database."""
-        in_doc = self.ids[collection]
-        known = self.in_db[collection]
-        unknown = {i for i in ids if i not in in_doc and i not in known}
+    def missing(self, collection: str, ids: set[str]) -> set[str]:
+        """Which of `ids` exist neither in the document nor in the database."""
+        unknown = ids - self.ids[collection].keys() - self.in_db[collection]
         if unknown:
             model = MODELS[collection]
             for chunk in chunks(sorted(unknown), 900):
-                known.update(model._default_manager.filter(pk__in=chunk)
-                             .values_list("id", flat=True))
-        return {i for i in ids if i in in_doc or i in known}
+                self.in_db[collection].update(
+                    model._default_manager.filter(pk__in=chunk).values_list("id", flat=True))
+            unknown -= self.in_db[collection]
+        return unknown
 
     def check_refs(self, name: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
         spec = MODELS[name].POPOLO
@@ -216,13 +215,14 @@ class Importer:
             refs += [("person_id", "person_id", "persons"),
                      ("member_organization_id", "member", "organizations")]
         for column, key, target in refs:
-            wanted = {row[column] for _, row in rows if row.get(column)}
-            if not wanted:
+            wanted = {row[column] for _, row in rows}
+            wanted.discard(None)
+            absent = self.missing(target, wanted) if wanted else set()
+            if not absent:
                 continue
-            present = self.exists(target, wanted)
             for i, row in rows:
-                value = row.get(column)
-                if value and value not in present:
+                value = row[column]
+                if value in absent:
                     self.problem(f"/{name}/{i}/{key}", _(
                         'no %(noun)s has the id "%(id)s", in the document or in Xarxa')
                         % {"noun": NOUNS[target], "id": value})
