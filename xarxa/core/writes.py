@@ -133,19 +133,35 @@ def update(
         return current
 
 
+def blocking_kinds(obj: PopoloModel) -> list[str]:
+    """The kinds of record that still point to `obj` and forbid deleting it.
+    One `exists()` per relation: a network with a million memberships is
+    refused at once, without loading them."""
+    kinds = []
+    for rel in obj._meta.related_objects:
+        if rel.on_delete in (models.PROTECT, models.RESTRICT) and (
+            rel.related_model._default_manager.filter(**{rel.field.name: obj}).exists()
+        ):
+            kinds.append(str(rel.related_model._meta.verbose_name_plural))
+    return sorted(set(kinds))
+
+
+def _still_pointed_to(obj: PopoloModel, kinds: list[str]) -> ValidationError:
+    return ValidationError(
+        _("%(obj)s cannot be deleted while other records point to it (%(kinds)s)")
+        % {"obj": obj, "kinds": ", ".join(kinds)}
+    )
+
+
 def delete(obj: PopoloModel, *, actor: Actor, batch: str = "") -> None:
     with transaction.atomic():
         before = snapshot(obj)
+        if kinds := blocking_kinds(obj):
+            raise _still_pointed_to(obj, kinds)
         try:
             obj.delete()
-        except (ProtectedError, RestrictedError) as exc:
-            using = sorted({str(o._meta.verbose_name) for o in exc.protected_objects
-                            } if isinstance(exc, ProtectedError) else
-                           {str(o._meta.verbose_name) for o in exc.restricted_objects})
-            raise ValidationError(
-                _("%(obj)s cannot be deleted while other records point to it (%(kinds)s)")
-                % {"obj": obj, "kinds": ", ".join(using)}
-            ) from None
+        except (ProtectedError, RestrictedError):  # a record came to point to it meanwhile
+            raise _still_pointed_to(obj, blocking_kinds(obj)) from None
         history_row(
             Change.Action.DELETE, model_label(obj), before["id"], str(obj), before, None,
             actor, batch,
