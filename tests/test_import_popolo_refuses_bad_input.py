@@ -441,3 +441,9 @@ def test_a_flood_of_problems_is_cut_after_a_thousand_lines_and_says_how_many_mor
                         "in the document or in Xarxa")
     assert lines[-1] == "… and 500 more problems"
     assert state() == before
+
+
+def test_it_refuses_numbers_json_does_not_allow(tmp_path):
+    # Some encoders write NaN; it is not JSON, and would not come back out.
+    text = '{"organizations": [{"id": "x", "name": "X", "seats": NaN}]}'
+    assert refused(tmp_path, text) == ["NaN is not a number JSON allows"]

@@ -3,7 +3,13 @@ or a row) and worded for the person who has to fix it."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,3 +36,37 @@ class InputError(Exception):
 def pointer_token(key: object) -> str:
     """Escape one JSON pointer token (RFC 6901)."""
     return str(key).replace("~", "~0").replace("/", "~1")
+
+
+def read_json(source: Path | IO[bytes] | str | bytes) -> Any:
+    """Parse JSON from a path, a binary stream or bytes. Anything that is not
+    JSON — bad syntax, text that is not UTF-8, NaN or Infinity, which some
+    encoders write — is an InputError saying where and why."""
+    data: str | bytes
+    if isinstance(source, Path):
+        data = source.read_bytes()
+    elif isinstance(source, str | bytes):
+        data = source
+    else:
+        data = source.read()
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        pass  # orjson is fast but terse; the standard parser says where and why
+    try:
+        json.loads(data, parse_constant=_not_json)
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem("", _(
+            "invalid JSON at line %(line)d, column %(col)d: %(msg)s")
+            % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg})]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem("", _("the file is not UTF-8 text (%(reason)s)")
+                                  % {"reason": exc.reason})]) from None
+    except ValueError as exc:
+        raise InputError([Problem("", str(exc))]) from None
+    # orjson refused what the standard parser reads: numbers beyond 64 bits.
+    raise InputError([Problem("", _("a number in the file is too large"))])
+
+
+def _not_json(name: str) -> None:
+    raise ValueError(_("%(name)s is not a number JSON allows") % {"name": name})

@@ -6,7 +6,6 @@ the same import again finds the same records and changes only what changed.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xarxa.core import writes
-from xarxa.core.validation import InputError, Problem, pointer_token
+from xarxa.core.validation import InputError, Problem, pointer_token, read_json
 from xarxa.territory.models import Area
 
 # How deep a geometry's coordinates nest before reaching a position.
@@ -196,10 +195,9 @@ def read_features(
     """The features of the file that are well formed; what is wrong with the
     others goes to `problems`."""
     try:
-        data = json.loads(path.read_bytes(), parse_constant=refuse_constant)
-    except ValueError as exc:  # bad JSON, bad encoding, NaN or Infinity
-        problems.append(Problem("", _("%(file)s is not JSON: %(reason)s")
-                                % {"file": path.name, "reason": exc}))
+        data = read_json(path)
+    except InputError as exc:  # bad JSON, bad encoding, NaN or Infinity
+        problems.extend(exc.problems)
         return []
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         problems.append(Problem("", _("%(file)s is not a GeoJSON FeatureCollection")
@@ -236,8 +234,6 @@ def read_features(
     return features
 
 
-def refuse_constant(name: str) -> None:
-    raise ValueError(_("%(name)s is not a number JSON allows") % {"name": name})
 
 
 def text_property(

@@ -15,10 +15,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from xarxa.core.validation import read_json
 from xarxa.core.writes import Actor
 from xarxa.directory.models import Organization, Person
 from xarxa.interop.areas import import_areas
-from xarxa.interop.popolo_import import import_document, read_json
+from xarxa.interop.popolo_import import import_document
 from xarxa.network.models import Membership
 from xarxa.territory.models import Area
 

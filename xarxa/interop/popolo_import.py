@@ -16,10 +16,8 @@ import uuid
 from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-import orjson
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -85,30 +83,6 @@ class ImportReport:
 
 class _Rollback(Exception):
     pass
-
-
-def read_json(source: Path | IO[bytes] | str | bytes) -> Any:
-    """Parse JSON from a path, a binary stream or bytes; bad JSON is an InputError."""
-    data: str | bytes
-    if isinstance(source, Path):
-        data = source.read_bytes()
-    elif isinstance(source, str | bytes):
-        data = source
-    else:
-        data = source.read()
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError:
-        pass  # orjson is fast but terse; the standard parser says where and why
-    try:
-        return json.loads(data)
-    except json.JSONDecodeError as exc:
-        raise InputError([Problem("", _(
-            "invalid JSON at line %(line)d, column %(col)d: %(msg)s")
-            % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg})]) from None
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem("", _("the file is not UTF-8 text (%(reason)s)")
-                                  % {"reason": exc.reason})]) from None
 
 
 class Importer:

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from xarxa.core.commands import refuse
-from xarxa.core.validation import InputError
+from xarxa.core.validation import InputError, read_json
 from xarxa.core.writes import Actor
 
 
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         report: object
         try:
             if options["kind"] == "popolo":
-                from xarxa.interop.popolo_import import import_document, read_json
+                from xarxa.interop.popolo_import import import_document
 
                 source = sys.stdin.buffer if options["file"] == "-" else Path(options["file"])
                 report = import_document(
