@@ -8,6 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 export XARXA_VAR_DIR ?= $(CURDIR)/var
+# The address served is an allowed host (set XARXA_ALLOWED_HOSTS for a name).
+export XARXA_ALLOWED_HOSTS ?= 127.0.0.1,localhost,[::1],$(HOST)
 
 .PHONY: run test setup system-deps migrate demo-if-empty serve lint typecheck bench clean messages
 

@@ -5,6 +5,7 @@ SQLite file unless DATABASE_URL names another one.
 """
 
 import os
+import secrets
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -73,13 +74,30 @@ def sqlite_database(path: str) -> dict:
     }
 
 
+def secret_key_file(path: Path) -> str:
+    """The installation's own random key, made on first start and kept in
+    XARXA_VAR_DIR, readable by its owner only: a key written in the source
+    would let anyone forge sessions."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as f:
+            f.write(key)
+        return key
+
+
 DEBUG = env_bool("XARXA_DEBUG", False)
 SECRET_KEY = os.environ.get("XARXA_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and os.environ.get("XARXA_REQUIRE_SECRET_KEY"):
-        raise ImproperlyConfigured("Set XARXA_SECRET_KEY in production.")
-    # Local use only: `make run` writes a random key to var/secret_key instead.
-    SECRET_KEY = "insecure-development-key-set-XARXA_SECRET_KEY"  # noqa: S105
+    if os.environ.get("XARXA_REQUIRE_SECRET_KEY"):
+        raise ImproperlyConfigured("Set XARXA_SECRET_KEY.")
+    SECRET_KEY = secret_key_file(VAR_DIR / "secret_key")
 
 ALLOWED_HOSTS = [
     h.strip()
