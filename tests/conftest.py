@@ -38,3 +38,53 @@ def english(settings):
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+# -- Query-count baselines (after NetBox's utilities/testing/query_counts.py) --
+# Each page or endpoint's number of SQL queries is kept in query_counts.json
+# and must not change unnoticed: an N+1 shows up as a failed test. After a
+# deliberate change, regenerate with XARXA_UPDATE_QUERY_BASELINES=1.
+
+QUERY_BASELINES = Path(__file__).resolve().parent / "query_counts.json"
+
+
+@pytest.fixture(scope="session")
+def _query_baselines():
+    import json
+
+    baselines = json.loads(QUERY_BASELINES.read_text()) if QUERY_BASELINES.exists() else {}
+    updated = dict(baselines)
+    yield baselines, updated
+    if updated != baselines:
+        QUERY_BASELINES.write_text(json.dumps(dict(sorted(updated.items())), indent=2) + "\n")
+
+
+@pytest.fixture
+def query_baseline(_query_baselines):
+    """`with query_baseline("GET /"):` — the block makes exactly the queries
+    its baseline says."""
+    import os
+    from contextlib import contextmanager
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    baselines, updated = _query_baselines
+    regenerate = os.environ.get("XARXA_UPDATE_QUERY_BASELINES") == "1"
+
+    @contextmanager
+    def check(name: str):
+        with CaptureQueriesContext(connection) as captured:
+            yield
+        count = len(captured.captured_queries)
+        if regenerate or name not in baselines:
+            updated[name] = count
+            if not regenerate:
+                pytest.fail(f"no query baseline for {name!r} ({count} queries): run the tests "
+                            "with XARXA_UPDATE_QUERY_BASELINES=1 and commit query_counts.json")
+            return
+        assert count == baselines[name], (
+            f"{name}: {count} queries, baseline {baselines[name]}:\n"
+            + "\n".join(q["sql"][:200] for q in captured.captured_queries))
+
+    return check

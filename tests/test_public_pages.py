@@ -65,13 +65,3 @@ def test_a_source_url_that_is_not_a_web_address_is_not_a_link(client, db):
 
 def test_an_unknown_organisation_is_not_found(client, db):
     assert client.get("/organisations/nobody/").status_code == 404
-
-
-def test_the_pages_take_a_bounded_number_of_queries(client, demo, django_assert_max_num_queries):
-    # Baselines: a page must not grow with the number of ties (no N+1).
-    with django_assert_max_num_queries(4):
-        client.get("/")
-    with django_assert_max_num_queries(6):
-        client.get("/organisations/isom/")
-    with django_assert_max_num_queries(6):
-        client.get("/organisations/fedaia/")
