@@ -86,7 +86,8 @@ def test_import_history_and_export_work_end_to_end_from_a_shell(home):
     shown = xarxa(home, "history", "party/independent")
     assert shown.returncode == 0, shown.stderr
     head, *lines = shown.stdout.splitlines()
-    assert "  created  directory.organization party/independent  by import popolo:" in head
+    assert ("  created  directory.organization party/independent  "
+            "by import popolo tuvalu-parliament.popolo.json:") in head
     assert '    + name: "Independent"' in lines
 
     exported = xarxa(home, "export", "popolo", "--no-timestamps")

@@ -121,12 +121,12 @@ def test_rerunning_the_import_changes_nothing_and_writes_no_history(bcn):
 
 
 @pytest.mark.django_db
-def test_all_writes_of_one_import_share_a_batch_and_name_the_command():
+def test_all_writes_of_one_import_share_a_batch_and_name_the_command_and_file():
     run(BCN / "districtes.geojson", *DISTRICTS)
     changes = Change.objects.all()
     assert len(changes) == 11 and len({c.batch for c in changes}) == 1
     assert {c.action for c in changes} == {"create"}
-    assert all(c.actor_label.startswith("import areas:") for c in changes)
+    assert all(c.actor_label.startswith("import areas districtes.geojson:") for c in changes)
 
 
 @pytest.mark.django_db

@@ -64,10 +64,10 @@ def snapshot(obj: PopoloModel) -> dict[str, Any]:
     return obj.to_popolo(timestamps=False)
 
 
-def validate(obj: PopoloModel, *, exclude: Iterable[str] = ()) -> None:
+def validate(obj: PopoloModel) -> None:
     """Field checks (dates, lengths, references) and the model's own rules,
     as one ValidationError keyed by field."""
-    obj.full_clean(exclude=list(exclude) or None, validate_unique=obj._state.adding)
+    obj.full_clean(validate_unique=obj._state.adding)
 
 
 def history_row(

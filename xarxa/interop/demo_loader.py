@@ -69,7 +69,7 @@ def load_demo(*, actor: Actor, if_empty: bool = False) -> str:
             created += areas.created + areas.within_created
             updated += areas.updated
         network = import_document(
-            read_json(NETWORK_FILE), actor=actor, dry_run=False, source="demo/isom.popolo.json",
+            read_json(NETWORK_FILE), actor=actor, dry_run=False,
         )
         for result in network.counts.values():
             created += result.created

@@ -86,11 +86,10 @@ class _Rollback(Exception):
 
 
 class Importer:
-    def __init__(self, doc: Any, actor: Actor, dry_run: bool, source: str):
+    def __init__(self, doc: Any, actor: Actor, dry_run: bool):
         self.doc = doc
         self.actor = actor
         self.dry_run = dry_run
-        self.source = source
         self.problems: list[Problem] = []
         self.report = ImportReport(dry_run=dry_run, batch=new_batch())
         # Ids in the document, per collection, and where each first stands.
@@ -305,7 +304,7 @@ def chunks(items: list[str], size: int) -> Iterable[list[str]]:
 
 
 def import_document(
-    doc: Any, *, actor: Actor, dry_run: bool = False, source: str = "",
+    doc: Any, *, actor: Actor, dry_run: bool = False,
 ) -> ImportReport:
     """Import a parsed Popolo document. Raises InputError listing every problem;
     then nothing has been written.
@@ -313,4 +312,4 @@ def import_document(
     The document is consumed: its objects are released as they are written,
     so a million memberships don't sit in memory twice. Pass a copy to keep it.
     """
-    return Importer(doc, actor, dry_run, source).run()
+    return Importer(doc, actor, dry_run).run()

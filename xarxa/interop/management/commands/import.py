@@ -44,7 +44,8 @@ class Command(BaseCommand):
         a.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = Actor.cli(f"import {options['kind']}")
+        # The history says through what: the command and the file's name.
+        actor = Actor.cli(f"import {options['kind']} {Path(options['file']).name}")
         report: object
         try:
             if options["kind"] == "popolo":
@@ -53,7 +54,6 @@ class Command(BaseCommand):
                 source = sys.stdin.buffer if options["file"] == "-" else Path(options["file"])
                 report = import_document(
                     read_json(source), actor=actor, dry_run=options["dry_run"],
-                    source=str(options["file"]),
                 )
             else:
                 from xarxa.interop.areas import import_areas
