@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from xarxa.activity.models import Event
 from xarxa.core import popolo
 from xarxa.core.models import PopoloModel
-from xarxa.core.trees import cycles_in
+from xarxa.core.trees import cycle_message, cycles_in
 from xarxa.core.validation import InputError, Problem, pointer_token
 from xarxa.core.writes import (
     LARGE_LOAD,
@@ -154,8 +154,8 @@ class Importer:
             self.add_db_parents(MODELS[name], parents)
             for ident, cycle in cycles_in(parents).items():
                 if ident in self.ids[name]:
-                    self.problem(f"/{name}/{self.ids[name][ident]}/parent_id", _(
-                        "the parents form a cycle: %(chain)s") % {"chain": " → ".join(cycle)})
+                    self.problem(f"/{name}/{self.ids[name][ident]}/parent_id",
+                                 cycle_message(cycle))
 
     def add_db_parents(self, model: type[PopoloModel], parents: dict[str, str | None]) -> None:
         """Follow chains that leave the document into the database."""
