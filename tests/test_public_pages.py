@@ -65,3 +65,10 @@ def test_a_source_url_that_is_not_a_web_address_is_not_a_link(client, db):
 
 def test_an_unknown_organisation_is_not_found(client, db):
     assert client.get("/organisations/nobody/").status_code == 404
+
+
+def test_the_organisation_page_reads_in_catalan_as_the_source_page_does(demo):
+    page = Client(HTTP_ACCEPT_LANGUAGE="ca").get("/organisations/isom/").content.decode()
+    assert "des del 2009" in page  # "ISOM pertany a la Federació … des del 2009"
+    assert "en representació de FEDAIA" in page
+    assert "cooperativa" in page
