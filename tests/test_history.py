@@ -57,7 +57,7 @@ def test_creating_records_who_when_which_record_and_its_values(editor):
     assert before <= change.at <= timezone.now()
     assert change.before is None
     assert change.after == {"id": "isom", "name": "ISOM", "founding_date": "1995"}
-    assert change.after == isom.to_popolo(timestamps=False)
+    assert change.after == isom.to_popolo()
 
 
 def test_updating_records_the_values_before_and_after(isom, editor):

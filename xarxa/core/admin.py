@@ -116,15 +116,9 @@ class PopoloJSONField(forms.JSONField):
 
 def spec_field_for(model: type[PopoloModel], db_field: models.Field) -> popolo.F | None:
     """The Popolo rule of a JSON column: the same F the importer reads it with."""
-    if db_field.name == "sources":
-        return popolo.F("sources", kind=popolo.LIST)
-    if db_field.name == "extra":
-        return popolo.F("extra", kind=popolo.JSON)
     spec = getattr(model, "POPOLO", None)
-    for f in spec.fields if spec else ():
-        if f.col in (db_field.name, db_field.attname) and f.kind in (
-            popolo.LIST, popolo.STRINGS, popolo.JSON,
-        ):
+    for f in spec.json_fields if spec else ():
+        if f.col in (db_field.name, db_field.attname):
             return f
     return None
 

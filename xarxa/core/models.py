@@ -53,21 +53,31 @@ class PopoloModel(models.Model):
     def __str__(self) -> str:
         return str(getattr(self, self.ID_FROM or "id", None) or self.id)
 
-    def to_popolo(self, *, timestamps: bool = True) -> dict[str, Any]:
-        return self.POPOLO.to_popolo(self.row(), timestamps=timestamps)
+    def to_popolo(self) -> dict[str, Any]:
+        """The record as a Popolo object (what the history keeps), without timestamps."""
+        return self.POPOLO.to_popolo(self.row())
 
     def row(self) -> dict[str, Any]:
         """The stored column values, keyed by column name (`parent_id`, …)."""
         return {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
 
     def problems(self) -> list[Problem]:
-        """Rules that need more than one field (the same ones the importer applies)."""
-        return self.POPOLO.check_row(self.row())
+        """What the importer would refuse in this record: the shape of its JSON
+        columns (names, identifiers, links, sources…) and the rules across
+        fields. Whoever writes through `core.writes` gets the same checks."""
+        row = self.row()
+        problems: list[Problem] = []
+        for f in self.POPOLO.json_fields:
+            popolo.read_value(f, row.get(f.col), f.key, problems)
+        return problems + self.POPOLO.check_row(row)
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
         for problem in self.problems():
-            errors.setdefault(self.field_for(problem.path), []).append(problem.message)
+            # "sources/0/url" belongs to the sources field, and says where in it.
+            key, __, where = problem.path.partition("/")
+            message = f"{where}: {problem.message}" if where else problem.message
+            errors.setdefault(self.field_for(key), []).append(message)
         if errors:
             raise ValidationError(errors)
 

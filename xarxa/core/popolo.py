@@ -7,7 +7,6 @@ says an object looked like is exactly what an export would have written.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,9 +81,16 @@ class Spec:
         }
         self.list_columns = [f.col for f in self.fields if f.kind in (LIST, STRINGS)]
         self.out_fields = [(f.key, f.col) for f in self.fields]
+        # The JSON columns and the rule each is read with, for the models'
+        # own validation and the admin's fields.
+        self.json_fields = [
+            *(f for f in self.fields if f.kind in (LIST, STRINGS, JSON)),
+            F("sources", kind=LIST), F("extra", kind=JSON),
+        ]
 
     # -- writing ---------------------------------------------------------------
-    def to_popolo(self, row: dict[str, Any], *, timestamps: bool = True) -> dict[str, Any]:
+    def to_popolo(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The Popolo object of a row, without timestamps (the export adds them)."""
         out: dict[str, Any] = {"id": row["id"]}
         for key, col in self.out_fields:
             value = row.get(col)
@@ -97,11 +103,6 @@ class Spec:
             out["sources"] = row["sources"]
         for key, value in (row.get("extra") or {}).items():
             out.setdefault(key, value)
-        if timestamps:
-            for key in TIMESTAMPS:
-                value = row.get(key)
-                if isinstance(value, dt.datetime):
-                    out[key] = value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
         return out
 
     # -- reading ---------------------------------------------------------------

@@ -61,7 +61,7 @@ def model_label(model: type[models.Model] | models.Model) -> str:
 
 
 def snapshot(obj: PopoloModel) -> dict[str, Any]:
-    return obj.to_popolo(timestamps=False)
+    return obj.to_popolo()
 
 
 def validate(obj: PopoloModel) -> None:
@@ -264,7 +264,7 @@ def bulk_apply(
     json_at = [i for i, c in enumerate(columns) if c in json_cols]
     to_popolo = spec.to_popolo
     for row in rows:
-        after = to_popolo(row, timestamps=False)
+        after = to_popolo(row)
         values = list(take(row))
         for i in json_at:
             values[i] = _dump(values[i])
@@ -276,7 +276,7 @@ def bulk_apply(
                              repr_, None, _dump(after), batch))
             result.created += 1
             continue
-        before = spec.to_popolo(old, timestamps=False)
+        before = spec.to_popolo(old)
         if before == after:
             result.unchanged += 1
             continue

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from xarxa.core import dates, popolo
+from xarxa.core import popolo
 from xarxa.core.fields import PartialDateField
 from xarxa.core.models import PopoloModel
 from xarxa.core.popolo import F
@@ -41,10 +41,6 @@ class Organization(PopoloModel):
         STANDING_COMMITTEE = "standing committee", _("standing committee")
         COMMISSION = "commission", _("commission")
         WORKING_GROUP = "working group", _("working group")
-
-    BODY_CLASSIFICATIONS = frozenset(
-        {"assembly", "board", "standing committee", "commission", "working group"}
-    )
 
     name = models.TextField(_("name"))
     classification = models.CharField(
@@ -109,10 +105,6 @@ class Organization(PopoloModel):
         super().clean()
         check_parent(self)
 
-    @property
-    def is_body(self) -> bool:
-        return self.parent_id is not None
-
     def network(self) -> Organization:
         """The network a body belongs to (itself when it is not a body)."""
         node, hops = self, 0
@@ -125,9 +117,6 @@ class Organization(PopoloModel):
             if other.get("lang") == lang and other.get("name"):
                 return str(other["name"])
         return self.name
-
-    def exists_on(self, as_of: object = None) -> bool:
-        return dates.is_current(self.founding_date, self.dissolution_date, as_of)  # type: ignore[arg-type]
 
 
 class Person(PopoloModel):

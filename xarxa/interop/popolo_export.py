@@ -87,7 +87,7 @@ def export_document(out: IO[bytes], *, timestamps: bool = True) -> int:
         to_popolo = model.POPOLO.to_popolo
         sep = b"\n"
         for row in rows(model, timestamps=timestamps):
-            out.write(sep + orjson.dumps(to_popolo(row, timestamps=False) | _stamps(row)))
+            out.write(sep + orjson.dumps(to_popolo(row) | _stamps(row)))
             sep = b",\n"
             count += 1
         out.write(b"]" if sep == b"\n" else b"\n]")
@@ -103,7 +103,7 @@ def export_dict(*, timestamps: bool = True) -> dict[str, list[dict[str, Any]]]:
     """The same document as a Python object, for tests and small registries."""
     models_by_name = dict(COLLECTIONS)
     return {
-        name: [models_by_name[name].POPOLO.to_popolo(r, timestamps=False) | _stamps(r)
+        name: [models_by_name[name].POPOLO.to_popolo(r) | _stamps(r)
                for r in rows(models_by_name[name], timestamps=timestamps)]
         for name in ORDER
     }
