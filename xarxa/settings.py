@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "xarxa.directory",
     "xarxa.network",
     "xarxa.activity",
+    "xarxa.training",
     "xarxa.interop",
 ]
 
@@ -176,7 +177,13 @@ if os.environ.get("XARXA_COMMAND_LANGUAGE") in {"ca", "es", "en"}:
     LANGUAGE_CODE = os.environ["XARXA_COMMAND_LANGUAGE"]
 LANGUAGES = [("ca", _("Catalan")), ("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "Europe/Madrid"
+TIME_ZONE = os.environ.get("XARXA_TIME_ZONE", "Europe/Madrid")
+# Events without a time zone of their own happen in this one (xarxa/core/times.py).
+XARXA_EVENT_TIME_ZONE = os.environ.get("XARXA_EVENT_TIME_ZONE", TIME_ZONE)
+# An agreement shows as expiring this many days before its end, unless it says otherwise.
+XARXA_AGREEMENT_NOTICE_DAYS = int(os.environ.get("XARXA_AGREEMENT_NOTICE_DAYS", "90"))
+# The largest document an agreement may have, in MiB.
+XARXA_MAX_DOCUMENT_MB = int(os.environ.get("XARXA_MAX_DOCUMENT_MB", "20"))
 USE_I18N = True
 USE_TZ = True
 

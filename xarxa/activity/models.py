@@ -1,33 +1,203 @@
+"""What organisations do in their networks: events (festivals, activities,
+meetings of a body, trainings, awareness actions), who took part in them and
+for how many hours, and the awareness campaigns events are actions of."""
+
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
-from xarxa.core import popolo
-from xarxa.core.fields import PartialDateField
+from xarxa.core import popolo, times
+from xarxa.core.fields import EventTimeField, PartialDateField
 from xarxa.core.models import PopoloModel
 from xarxa.core.popolo import F
+from xarxa.core.validation import Problem
 
 
-class Event(PopoloModel):
-    """Something that happens on dates: a festa major, a commission meeting,
-    a legislative period in another publisher's data. The community issue
-    adds participation, places and hours; this is its Popolo core."""
+class Theme(PopoloModel):
+    """A theme an awareness campaign addresses (people's socio-economic
+    situations, the environment, the dynamisation of neighbourhoods, job
+    creation…): an editable list, shared by every campaign."""
 
     name = models.TextField(_("name"))
     description = models.TextField(_("description"), blank=True)
-    classification = models.CharField(_("classification"), max_length=200, blank=True)
+
+    POPOLO = popolo.Spec("themes", [F("name"), F("description")])
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name"]
+
+
+class Campaign(PopoloModel):
+    """An awareness campaign: what it promotes (the values of the cooperative
+    identity), the themes it addresses, and its actions, which are events."""
+
+    class Value(models.TextChoices):
+        # The values of the cooperative identity (International Co-operative
+        # Alliance, Statement on the Cooperative Identity, 1995).
+        SELF_HELP = "self-help", _("self-help")
+        SELF_RESPONSIBILITY = "self-responsibility", _("self-responsibility")
+        DEMOCRACY = "democracy", _("democracy")
+        EQUALITY = "equality", _("equality")
+        EQUITY = "equity", _("equity")
+        SOLIDARITY = "solidarity", _("solidarity")
+
+    name = models.TextField(_("name"))
+    description = models.TextField(_("description"), blank=True)
+    organization = models.ForeignKey(
+        "directory.Organization", verbose_name=_("run by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="campaigns", db_index=False,
+    )
     start_date = PartialDateField(_("start"))
     end_date = PartialDateField(_("end"))
+    values = models.JSONField(
+        _("values promoted"), default=list, blank=True,
+        help_text=_('Among: "self-help", "self-responsibility", "democracy", "equality", '
+                    '"equity", "solidarity".'),
+    )
+    themes = models.JSONField(
+        _("themes"), default=list, blank=True, help_text=_("The ids of the themes it addresses."),
+    )
+    links = models.JSONField(_("links"), default=list, blank=True)
+
+    POPOLO = popolo.Spec(
+        "campaigns",
+        [
+            F("name"),
+            F("description"),
+            F("organization_id", kind=popolo.REF, ref="organizations"),
+            F("start_date", kind=popolo.DATE),
+            F("end_date", kind=popolo.DATE),
+            F("values", kind=popolo.STRINGS, choices=tuple(Value.values)),
+            F("themes", kind=popolo.REFS, ref="themes"),
+            F("links", kind=popolo.LIST),
+        ],
+        date_pairs=[("start_date", "end_date")],
+    )
+
+    class Meta:
+        verbose_name = _("awareness campaign")
+        verbose_name_plural = _("awareness campaigns")
+        ordering = ["-start_date", "name"]
+        indexes = [models.Index(fields=["organization"], name="campaign_organization")]
+
+
+def event_rules(row: dict[str, Any]) -> list[Problem]:
+    problems = []
+    zone_problem = times.check_zone(row.get("timezone") or None)
+    if zone_problem:
+        return [Problem("timezone", zone_problem)]
+    try:
+        order = times.check_order(row.get("start_date"), row.get("end_date"),
+                                  row.get("timezone") or None)
+    except ValueError:
+        order = None  # a malformed time is reported by its own field
+    if order:
+        problems.append(Problem("end_date", order))
+    if row.get("repeat_of_id") and row.get("repeat_of_id") == row.get("id"):
+        problems.append(Problem("repeat_of_id", _g("an event cannot repeat itself")))
+    return problems
+
+
+def read_event_times(obj: dict[str, Any], row: dict[str, Any], pointer: str) -> list[Problem]:
+    """A time given with an offset is read in the event's own time zone."""
+    zone = obj.get("timezone")
+    if isinstance(zone, str) and zone and zone != times.default_zone() \
+            and times.check_zone(zone) is None:
+        for key in ("start_date", "end_date"):
+            value = obj.get(key)
+            if isinstance(value, str) and times.TIME_RE.match(value):
+                try:
+                    row[key] = times.parse(value, zone)
+                except times.EventTimeError:
+                    pass  # reported when the key was read
+    return []
+
+
+def write_event_times(row: dict[str, Any], out: dict[str, Any]) -> None:
+    """Popolo wants a time of day with its UTC offset."""
+    zone = row.get("timezone") or None
+    for key in ("start_date", "end_date"):
+        if times.has_time(out.get(key)):
+            try:
+                out[key] = times.with_offset(out[key], zone)
+            except times.EventTimeError:
+                pass
+
+
+class Event(PopoloModel):
+    """Something that happens: a festa major and the activities it holds, a
+    meeting of a FEDAIA commission, a training course, an awareness action.
+    Its `organization` is the body whose meeting it is, or the network whose
+    activity it is: the hours given to it count for that network."""
+
+    class Classification(models.TextChoices):
+        FESTIVAL = "festival", _("festival")
+        COMMUNITY_ACTIVITY = "community activity", _("community activity")
+        MEETING = "meeting", _("meeting")
+        ASSEMBLY = "assembly", _("assembly")
+        TRAINING = "training", _("training")
+        AWARENESS_ACTION = "awareness action", _("awareness action")
+        WORKSHOP = "workshop", _("workshop")
+        TALK = "talk", _("talk")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        HELD = "held", _("held")
+        CANCELLED = "cancelled", _("cancelled")
+
+    name = models.TextField(_("name"))
+    description = models.TextField(_("description"), blank=True)
+    classification = models.CharField(
+        _("classification"), max_length=200, blank=True,
+        help_text=_("festival, community activity, meeting, assembly, training, awareness "
+                    "action… (other publishers' words are kept)"),
+    )
+    start_date = EventTimeField(
+        _("start"), help_text=_("A date (2025-10-04) or a date and time (2025-10-04T18:00)."))
+    end_date = EventTimeField(_("end"))
+    timezone = models.CharField(
+        _("time zone"), max_length=64, blank=True,
+        help_text=_("The times are wall-clock times in this zone; blank, the installation's "
+                    "(Europe/Madrid unless XARXA_EVENT_TIME_ZONE says otherwise)."),
+    )
     location = models.TextField(_("place"), blank=True)
-    status = models.CharField(_("status"), max_length=200, blank=True)
-    organization = models.ForeignKey(
-        "directory.Organization", verbose_name=_("organisation"), null=True, blank=True,
+    area = models.ForeignKey(
+        "territory.Area", verbose_name=_("area"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="events", db_index=False,
+    )
+    status = models.CharField(
+        _("status"), max_length=200, blank=True,
+        help_text=_("planned, held or cancelled; left blank, it follows from the dates."),
+    )
+    organization = models.ForeignKey(
+        "directory.Organization", verbose_name=_("body or network"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="events", db_index=False,
+        help_text=_("The body whose meeting it is (a FEDAIA commission), or the network "
+                    "whose activity it is. The hours given to it count for that network."),
     )
     parent = models.ForeignKey(
         "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="children", db_index=False,
+        help_text=_("A festa major holds its activities."),
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("action of the campaign"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="actions", db_index=False,
+    )
+    yearly = models.BooleanField(
+        _("held every year"), default=False,
+        help_text=_("`xarxa events repeat --year` makes next year's edition."),
+    )
+    repeat_of = models.ForeignKey(
+        "self", verbose_name=_("edition of"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="editions", db_index=False,
+        help_text=_("The first edition of a yearly event."),
     )
     identifiers = models.JSONField(_("identifiers"), default=list, blank=True)
 
@@ -37,15 +207,22 @@ class Event(PopoloModel):
             F("name"),
             F("description"),
             F("classification", max_length=200),
-            F("start_date", kind=popolo.DATE),
-            F("end_date", kind=popolo.DATE),
+            F("start_date", kind=popolo.TIME),
+            F("end_date", kind=popolo.TIME),
+            F("timezone", max_length=64),
             F("location"),
+            F("area_id", kind=popolo.REF, ref="areas"),
             F("status", max_length=200),
             F("organization_id", kind=popolo.REF, ref="organizations"),
             F("parent_id", kind=popolo.REF, ref="events"),
+            F("campaign_id", kind=popolo.REF, ref="campaigns"),
+            F("yearly", kind=popolo.BOOL),
+            F("repeat_of_id", kind=popolo.REF, ref="events"),
             F("identifiers", kind=popolo.LIST),
         ],
-        date_pairs=[("start_date", "end_date")],
+        read_hook=read_event_times,
+        write_hook=write_event_times,
+        rules=[event_rules],
     )
 
     class Meta:
@@ -55,9 +232,13 @@ class Event(PopoloModel):
         # Declared here, not with db_index, so PostgreSQL gets no unused
         # varchar_pattern_ops twin per index (docs/performance.md).
         indexes = [
-            models.Index(fields=["organization"], name="event_organization"),
+            models.Index(fields=["organization", "start_date"], name="event_organization"),
             models.Index(fields=["parent"], name="event_parent"),
             models.Index(fields=["classification"], name="event_classification"),
+            models.Index(fields=["area", "start_date"], name="event_area"),
+            models.Index(fields=["campaign"], name="event_campaign"),
+            models.Index(fields=["repeat_of"], name="event_repeat_of"),
+            models.Index(fields=["start_date"], name="event_start"),
         ]
 
     def clean(self) -> None:
@@ -65,3 +246,125 @@ class Event(PopoloModel):
 
         super().clean()
         check_parent(self)
+
+    def shown_status(self) -> str:
+        """The status given, or else what the dates say: held once it is over."""
+        if self.status:
+            return self.status
+        from xarxa.core import dates
+
+        day = dates.as_of_text(None)
+        last = self.end_date or self.start_date
+        if last is None:
+            return self.Status.PLANNED
+        return self.Status.HELD if times.last_day(last).isoformat() < day else self.Status.PLANNED
+
+    def hours(self) -> float | None:
+        """How long it lasts, when its start and end have a time of day."""
+        return times.duration_hours(self.start_date, self.end_date, self.timezone)
+
+
+def participation_rules(row: dict[str, Any]) -> list[Problem]:
+    person, organization = row.get("person_id"), row.get("organization_id")
+    if bool(person) == bool(organization):
+        return [Problem("person_id", _g(
+            "a participation has one participant: a person (person_id) or an organisation "
+            "(organization_id)"))]
+    if organization and organization == row.get("on_behalf_of_id"):
+        return [Problem("on_behalf_of_id", _g(
+            "an organisation takes part on its own behalf; leave on_behalf_of_id empty"))]
+    return []
+
+
+class Participation(PopoloModel):
+    """Who took part in an event — a person or an organisation, perhaps on
+    behalf of another — with what role, how many hours it took and how many
+    people it reached."""
+
+    ID_FROM = None
+
+    class Role(models.TextChoices):
+        ORGANISER = "organiser", _("organiser")
+        CO_ORGANISER = "co-organiser", _("co-organiser")
+        PARTICIPANT = "participant", _("participant")
+        SPEAKER = "speaker", _("speaker")
+        VOLUNTEER = "volunteer", _("volunteer")
+
+    class Objective(models.TextChoices):
+        MISSION = "mission", _("spread the mission")
+        VALUES = "values", _("spread the values")
+        SOCIAL_RIGHTS = "social rights", _("spread social rights")
+        AWARENESS = "awareness", _("raise awareness in society")
+        NETWORKING = "networking", _("network with other entities")
+        TRAINING = "training", _("train and be trained")
+
+    ORGANISER_ROLES = (Role.ORGANISER, Role.CO_ORGANISER)
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="participations",
+        db_index=False,
+    )
+    person = models.ForeignKey(
+        "directory.Person", verbose_name=_("person"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="participations", db_index=False,
+    )
+    organization = models.ForeignKey(
+        "directory.Organization", verbose_name=_("organisation"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="participations", db_index=False,
+    )
+    on_behalf_of = models.ForeignKey(
+        "directory.Organization", verbose_name=_("on behalf of"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="participations_for", db_index=False,
+    )
+    role = models.CharField(_("role"), max_length=200, blank=True, default="participant")
+    hours = models.DecimalField(
+        _("hours"), max_digits=7, decimal_places=2, null=True, blank=True,
+        help_text=_("Hours invested. Left blank, the event's length counts when its times "
+                    "are known."),
+    )
+    people_reached = models.PositiveIntegerField(_("people reached"), null=True, blank=True)
+    objectives = models.JSONField(
+        _("objectives"), default=list, blank=True,
+        help_text=_('Such as "mission", "values", "social rights", "awareness".'),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    POPOLO = popolo.Spec(
+        "participations",
+        [
+            F("event_id", kind=popolo.REF, ref="events"),
+            F("person_id", kind=popolo.REF, ref="persons"),
+            F("organization_id", kind=popolo.REF, ref="organizations"),
+            F("on_behalf_of_id", kind=popolo.REF, ref="organizations"),
+            F("role", max_length=200),
+            F("hours", kind=popolo.DECIMAL),
+            F("people_reached", kind=popolo.INT),
+            F("objectives", kind=popolo.STRINGS),
+            F("notes"),
+        ],
+        rules=[participation_rules],
+    )
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        ordering = ["event_id", "role"]
+        indexes = [
+            models.Index(fields=["event"], name="participation_event"),
+            models.Index(fields=["person"], name="participation_person"),
+            models.Index(fields=["organization"], name="participation_organization"),
+            models.Index(fields=["on_behalf_of"], name="participation_on_behalf_of"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.person if self.person_id else self.organization
+        text = f"{who or '?'} → {self.event if self.event_id else '?'}"
+        if self.on_behalf_of_id:
+            text += " (" + _g("on behalf of %(org)s") % {"org": self.on_behalf_of} + ")"
+        return text
+
+    @classmethod
+    def field_for(cls, key: str) -> str:
+        if key == "person_id":
+            return "person"
+        return super().field_for(key)

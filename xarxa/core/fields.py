@@ -47,3 +47,39 @@ class PartialDateField(models.CharField):
     def to_python(self, value: Any) -> Any:
         value = super().to_python(value)
         return value or None
+
+
+def validate_event_time(value: Any) -> None:
+    from xarxa.core import times
+
+    try:
+        times.parse(value)
+    except times.EventTimeError as exc:
+        raise ValidationError(str(exc), code="event_time") from None
+
+
+class EventTimeField(PartialDateField):
+    """When an event happens: a partial date or a date and a time of day
+    (`2025-10-04T18:00`), wall-clock time in the event's time zone (core.times)."""
+
+    description = _("Partial date, or date and time")
+    default_validators = [validate_event_time]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 19)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("max_length") == 19:
+            kwargs.pop("max_length")
+        return name, path, args, kwargs
+
+    def to_python(self, value: Any) -> Any:
+        from xarxa.core import times
+
+        value = models.CharField.to_python(self, value)
+        try:
+            return times.parse(value.strip() if isinstance(value, str) else value)
+        except times.EventTimeError:
+            return value or None  # the validator words the problem

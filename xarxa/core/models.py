@@ -23,6 +23,63 @@ def classification_label(model: type[models.Model], value: str) -> str:
     return str(labels.get(value, value))
 
 
+def model_for(collection: str) -> type[PopoloModel]:
+    """The model whose records form a top-level collection ("organizations")."""
+    return _collections()[collection]
+
+
+def _collections() -> dict[str, type[PopoloModel]]:
+    from django.apps import apps
+
+    return {m.POPOLO.collection: m for m in apps.get_models()
+            if issubclass(m, PopoloModel) and hasattr(m, "POPOLO")}
+
+
+def missing_refs(refs: list[tuple[str, str, str]]) -> list[Problem]:
+    """A problem for each id in `refs` (where, collection, id) that no record has."""
+    from django.utils.translation import gettext
+
+    wanted: dict[str, set[str]] = {}
+    for __, collection, ident in refs:
+        wanted.setdefault(collection, set()).add(ident)
+    found: dict[str, set[str]] = {
+        collection: set(model_for(collection)._default_manager.filter(pk__in=ids)
+                        .values_list("pk", flat=True))
+        for collection, ids in wanted.items()
+    }
+    return [
+        Problem(where, gettext('no %(noun)s has the id "%(id)s"') % {
+            "noun": model_for(collection)._meta.verbose_name, "id": ident})
+        for where, collection, ident in refs if ident not in found[collection]
+    ]
+
+
+def json_referrers(obj: PopoloModel) -> list[type[PopoloModel]]:
+    """The models whose JSON columns name `obj` by id (a theme in a campaign's
+    themes, an organisation among an agreement's parties)."""
+    collection = type(obj).POPOLO.collection
+    kinds = []
+    for model in _collections().values():
+        spec = model.POPOLO
+        if not spec.has_refs:
+            continue
+        columns = {f.col for f in spec.fields
+                   if (f.kind == popolo.REFS and f.ref == collection)
+                   or any(c == collection for __, c in f.item_refs)}
+        for column in columns:
+            # A text search finds the candidates; reading them says for sure.
+            candidates = model._default_manager.filter(**{f"{column}__icontains": obj.pk})
+            for row in candidates.values(*columns).iterator():
+                if any(c == collection and ident == obj.pk
+                       for __, c, ident in spec.refs_in(row)):
+                    kinds.append(model)
+                    break
+            else:
+                continue
+            break
+    return kinds
+
+
 class PopoloModel(models.Model):
     """A record that is also a Popolo object: its primary key is the id written
     in the Popolo export, so `xarxa history ID` and every other command takes
@@ -36,6 +93,10 @@ class PopoloModel(models.Model):
     extra = models.JSONField(
         _("other keys"), default=dict, blank=True,
         help_text=_("Keys of other publishers kept as they came, so an export gives them back."),
+    )
+    illustrative = models.BooleanField(
+        _("illustrative"), default=False,
+        help_text=_("An example made up for the demo, not a fact of any source."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -69,7 +130,20 @@ class PopoloModel(models.Model):
         problems: list[Problem] = []
         for f in self.POPOLO.json_fields:
             popolo.read_value(f, row.get(f.col), f.key, problems)
-        return problems + self.POPOLO.check_row(row)
+        if not problems:
+            problems.extend(missing_refs(self.POPOLO.refs_in(row)))
+        problems += self.POPOLO.check_row(row)
+        if not problems:
+            problems += type(self).check_with_others([("", row)])
+        return problems
+
+    @classmethod
+    def check_with_others(cls, rows: list[tuple[str, dict[str, Any]]]) -> list[Problem]:
+        """Rules that need other records (a placement lies within its
+        agreement), on rows whose own fields and references are valid; each
+        row comes with the pointer its problems go under. The importer calls
+        it per chunk, and `problems()` for one record, so both refuse alike."""
+        return []
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -17,6 +18,9 @@ from xarxa.core import dates
 from xarxa.core.validation import Problem, pointer_token
 
 TEXT, DATE, REF, LIST, JSON, STRINGS = "text", "date", "ref", "list", "json", "strings"
+# Xarxa's own kinds: an event's time (a partial date or a date and time), a
+# list of ids, a whole number (0 or more), a quantity (hours), a yes/no.
+TIME, REFS, INT, DECIMAL, BOOL = "time", "refs", "int", "decimal", "bool"
 
 # Sub-objects Popolo nests in lists, with the keys each needs and its dates.
 SUBLISTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
@@ -31,6 +35,8 @@ SUBLISTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = 
     "contact_details": (("type", "value"), ("label", "note"), ("valid_from", "valid_until")),
     "links": (("url",), ("note",), ()),
     "sources": (("url",), ("note",), ()),
+    # An agreement's parties: an organisation and the role it has in it.
+    "parties": (("organization_id",), ("role", "note"), ()),
 }
 
 # Popolo keys that embed whole objects; Xarxa reads them as flat lists with ids.
@@ -49,8 +55,12 @@ class F:
     key: str
     column: str = ""
     kind: str = TEXT
-    ref: str | None = None  # for REF: the top-level collection the id points into
+    ref: str | None = None  # for REF and REFS: the top-level collection the ids point into
     max_length: int | None = None
+    # For LIST: keys of its items that are ids, and the collection each points into.
+    item_refs: tuple[tuple[str, str], ...] = ()
+    # For TEXT, STRINGS: the words allowed (None: any).
+    choices: tuple[str, ...] | None = None
 
     @property
     def col(self) -> str:
@@ -74,19 +84,22 @@ class Spec:
     def __post_init__(self) -> None:
         self.by_key = {f.key: f for f in self.fields}
         self.columns = ["id", *(f.col for f in self.fields), *self.hook_columns,
-                        "sources", "extra"]
+                        "sources", "extra", "illustrative"]
         self.defaults: dict[str, Any] = {
-            f.col: None if f.kind in (DATE, REF, JSON) else "" for f in self.fields
-            if f.kind not in (LIST, STRINGS)
+            f.col: None if f.kind in (DATE, REF, JSON, TIME, INT, DECIMAL) else
+            False if f.kind == BOOL else "" for f in self.fields
+            if f.kind not in (LIST, STRINGS, REFS)
         }
-        self.list_columns = [f.col for f in self.fields if f.kind in (LIST, STRINGS)]
+        self.list_columns = [f.col for f in self.fields if f.kind in (LIST, STRINGS, REFS)]
         self.out_fields = [(f.key, f.col) for f in self.fields]
+        self.decimal_columns = [(f.key, f.col) for f in self.fields if f.kind == DECIMAL]
         # The JSON columns and the rule each is read with, for the models'
         # own validation and the admin's fields.
         self.json_fields = [
-            *(f for f in self.fields if f.kind in (LIST, STRINGS, JSON)),
+            *(f for f in self.fields if f.kind in (LIST, STRINGS, JSON, REFS)),
             F("sources", kind=LIST), F("extra", kind=JSON),
         ]
+        self.has_refs = any(f.kind == REFS or f.item_refs for f in self.fields)
 
     # -- writing ---------------------------------------------------------------
     def to_popolo(self, row: dict[str, Any]) -> dict[str, Any]:
@@ -97,10 +110,15 @@ class Spec:
             if value is None or value == "" or value == []:
                 continue
             out[key] = value
+        for key, col in self.decimal_columns:
+            if key in out:
+                out[key] = number(out[key])
         if self.write_hook:
             self.write_hook(row, out)
         if row.get("sources"):
             out["sources"] = row["sources"]
+        if row.get("illustrative"):
+            out["illustrative"] = True
         for key, value in (row.get("extra") or {}).items():
             out.setdefault(key, value)
         return out
@@ -120,6 +138,7 @@ class Spec:
         for col in self.list_columns:
             row[col] = []
         row["sources"] = []
+        row["illustrative"] = False
         extra: dict[str, Any] = {}
         row["extra"] = extra
         ident = obj.get("id")
@@ -136,7 +155,8 @@ class Spec:
             if f is not None:
                 kind = f.kind
                 if type(value) is str and "\x00" not in value and (
-                    (kind is TEXT and (f.max_length is None or len(value) <= f.max_length))
+                    (kind is TEXT and f.choices is None
+                     and (f.max_length is None or len(value) <= f.max_length))
                     or (kind is REF and value)
                     or (kind is DATE and value in dates._VALID)
                 ):
@@ -153,6 +173,11 @@ class Spec:
                 continue
             elif key == "sources":
                 row["sources"] = read_sublist("sources", value, f"{pointer}/sources", problems)
+            elif key == "illustrative":
+                if type(value) is not bool:
+                    problems.append(Problem(f"{pointer}/illustrative", _("must be true or false")))
+                else:
+                    row["illustrative"] = value
             elif key in EMBEDDED and value not in (None, []):
                 problems.append(Problem(f"{pointer}/{pointer_token(key)}", _(
                     "embedded objects are not read; list them at the top level and refer "
@@ -190,6 +215,31 @@ class Spec:
             problems.extend(rule(row))
         return problems
 
+    def refs_in(self, row: dict[str, Any]) -> list[tuple[str, str, str]]:
+        """The ids a row's JSON columns point to, as (where, collection, id):
+        a campaign's themes, an agreement's parties. Plain REF columns are
+        foreign keys, which the database checks itself."""
+        out: list[tuple[str, str, str]] = []
+        if not self.has_refs:
+            return out
+        for f in self.fields:
+            value = row.get(f.col)
+            if not isinstance(value, list):
+                continue
+            if f.kind == REFS and f.ref:
+                out.extend((f"{f.key}/{i}", f.ref, v) for i, v in enumerate(value)
+                           if isinstance(v, str))
+            for key, collection in f.item_refs:
+                out.extend((f"{f.key}/{i}/{key}", collection, item[key])
+                           for i, item in enumerate(value)
+                           if isinstance(item, dict) and isinstance(item.get(key), str))
+        return out
+
+
+def number(value: Any) -> int | float:
+    """A quantity (a Decimal from the database) as a JSON number: 2 rather than 2.00."""
+    return int(value) if value == int(value) else float(value)
+
 
 def _id_problem(ident: Any) -> str:
     if type(ident) is str and len(ident) > 200:
@@ -210,6 +260,9 @@ def read_value(f: F, value: Any, where: str, problems: list[Problem]) -> Any:
             problems.append(Problem(where, _("contains a null character")))
         if f.max_length and len(value) > f.max_length:
             problems.append(Problem(where, _("is longer than %(n)d characters") % {"n": f.max_length}))
+        if f.choices is not None and value and value not in f.choices:
+            problems.append(Problem(where, _("must be one of: %(words)s")
+                                    % {"words": ", ".join(f.choices)}))
         return value
     if f.kind == DATE:
         try:
@@ -232,11 +285,58 @@ def read_value(f: F, value: Any, where: str, problems: list[Problem]) -> Any:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             problems.append(Problem(where, _("must be a list of strings")))
             return []
+        if f.choices is not None:
+            for i, v in enumerate(value):
+                if v not in f.choices:
+                    problems.append(Problem(f"{where}/{i}", _("must be one of: %(words)s")
+                                            % {"words": ", ".join(f.choices)}))
         return value
     if f.kind == JSON:
         if value is not None and not isinstance(value, dict):
             problems.append(Problem(where, _("must be a JSON object")))
             return None
+        return value
+    if f.kind == TIME:
+        from xarxa.core import times
+
+        try:
+            return times.parse(value)
+        except times.EventTimeError as exc:
+            problems.append(Problem(where, str(exc)))
+            return None
+    if f.kind == REFS:
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            problems.append(Problem(where, _("must be a list of ids (strings)")))
+            return []
+        if len(set(value)) != len(value):
+            problems.append(Problem(where, _("names the same id twice")))
+        return value
+    if f.kind == INT:
+        if value is None:
+            return None
+        if type(value) is not int or value < 0 or value > 2**31 - 1:
+            problems.append(Problem(where, _("must be a whole number, 0 or more")))
+            return None
+        return value
+    if f.kind == DECIMAL:
+        if value is None:
+            return None
+        if type(value) not in (int, float, Decimal) or not 0 <= value < 100_000:
+            problems.append(Problem(where, _("must be a number from 0 to 99999")))
+            return None
+        quantity = Decimal(str(value))
+        if quantity != quantity.quantize(Decimal("0.01")):
+            problems.append(Problem(where, _("has more than two decimals")))
+            return None
+        return quantity
+    if f.kind == BOOL:
+        if value is None:
+            return False
+        if type(value) is not bool:
+            problems.append(Problem(where, _("must be true or false")))
+            return False
         return value
     raise AssertionError(f.kind)
 

@@ -22,7 +22,7 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xarxa.core.models import PopoloModel
+from xarxa.core.models import PopoloModel, json_referrers
 from xarxa.history.models import Change
 
 M = TypeVar("M", bound=PopoloModel)
@@ -143,6 +143,7 @@ def blocking_kinds(obj: PopoloModel) -> list[str]:
             rel.related_model._default_manager.filter(**{rel.field.name: obj}).exists()
         ):
             kinds.append(str(rel.related_model._meta.verbose_name_plural))
+    kinds.extend(str(model._meta.verbose_name_plural) for model in json_referrers(obj))
     return sorted(set(kinds))
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xarxa.activity.models import Event
+from xarxa.activity.models import Campaign, Event, Participation, Theme
 from xarxa.core import popolo
 from xarxa.core.models import PopoloModel
 from xarxa.core.trees import cycle_message, cycles_in
@@ -40,8 +40,9 @@ from xarxa.core.writes import (
 from xarxa.directory.models import Organization, Person
 from xarxa.network.models import Membership, Post
 from xarxa.territory.models import Area
+from xarxa.training.models import Agreement, AgreementDocument, Placement, Programme
 
-# In the order they are written: what others point to first.
+# Popolo's collections, in the order they are written: what others point to first.
 COLLECTIONS: list[tuple[str, type[PopoloModel]]] = [
     ("areas", Area),
     ("organizations", Organization),
@@ -50,11 +51,32 @@ COLLECTIONS: list[tuple[str, type[PopoloModel]]] = [
     ("events", Event),
     ("memberships", Membership),
 ]
+# Xarxa's JSON document: Popolo's collections and Xarxa's own (docs/json-format.md).
+XARXA_COLLECTIONS: list[tuple[str, type[PopoloModel]]] = [
+    ("areas", Area),
+    ("organizations", Organization),
+    ("persons", Person),
+    ("posts", Post),
+    ("themes", Theme),
+    ("campaigns", Campaign),
+    ("events", Event),
+    ("memberships", Membership),
+    ("participations", Participation),
+    ("programmes", Programme),
+    ("agreements", Agreement),
+    ("agreement_documents", AgreementDocument),
+    ("placements", Placement),
+]
 MODELS = dict(COLLECTIONS)
 NOUNS = {
     "areas": gettext_lazy("area"), "organizations": gettext_lazy("organisation"),
     "persons": gettext_lazy("person"), "posts": gettext_lazy("post"),
     "events": gettext_lazy("event"), "memberships": gettext_lazy("membership"),
+    "themes": gettext_lazy("theme"), "campaigns": gettext_lazy("awareness campaign"),
+    "participations": gettext_lazy("participation"),
+    "programmes": gettext_lazy("degree programme"), "agreements": gettext_lazy("agreement"),
+    "agreement_documents": gettext_lazy("agreement document"),
+    "placements": gettext_lazy("placement"),
 }
 CHUNK = 5000
 MAX_PROBLEMS = 10_000
@@ -86,16 +108,20 @@ class _Rollback(Exception):
 
 
 class Importer:
-    def __init__(self, doc: Any, actor: Actor, dry_run: bool):
+    def __init__(self, doc: Any, actor: Actor, dry_run: bool,
+                 collections: list[tuple[str, type[PopoloModel]]] = COLLECTIONS,
+                 kind: str = "Popolo"):
+        self.models = dict(collections)
+        self.kind = kind
         self.doc = doc
         self.actor = actor
         self.dry_run = dry_run
         self.problems: list[Problem] = []
         self.report = ImportReport(dry_run=dry_run, batch=new_batch())
         # Ids in the document, per collection, and where each first stands.
-        self.ids: dict[str, dict[str, int]] = {name: {} for name in MODELS}
+        self.ids: dict[str, dict[str, int]] = {name: {} for name in NOUNS}
         # Ids known to exist in the database, per collection (filled lazily).
-        self.in_db: dict[str, set[str]] = {name: set() for name in MODELS}
+        self.in_db: dict[str, set[str]] = {name: set() for name in NOUNS}
         self.post_org: dict[str, str | None] = {}
         self.now = timezone.now()
         self.empty_at_start: dict[str, bool] = {}
@@ -106,16 +132,17 @@ class Importer:
     # -- whole-document checks ------------------------------------------------
     def check_shape(self) -> None:
         if not isinstance(self.doc, dict):
-            raise InputError([Problem("", _("a Popolo document is a JSON object with lists "
-                                            "such as organizations, persons, memberships"))])
+            raise InputError([Problem("", _("a %(kind)s document is a JSON object with lists "
+                                            "such as organizations, persons, memberships")
+                                          % {"kind": self.kind})])
         for key, value in self.doc.items():
-            if key in MODELS:
+            if key in self.models:
                 if not isinstance(value, list):
                     self.problem(f"/{pointer_token(key)}", _("must be a list"))
-            else:
+            elif key != "xarxa":
                 self.report.warnings.append(
-                    _("/%(key)s: not a Popolo collection Xarxa keeps; ignored")
-                    % {"key": pointer_token(key)})
+                    _("/%(key)s: not a %(kind)s collection Xarxa keeps; ignored")
+                    % {"key": pointer_token(key), "kind": self.kind})
         if self.problems:
             raise InputError(self.problems)
 
@@ -124,7 +151,7 @@ class Importer:
         return value if isinstance(value, list) else []
 
     def collect_ids(self) -> None:
-        for name in MODELS:
+        for name in self.models:
             seen = self.ids[name]
             for i, obj in enumerate(self.objects(name)):
                 ident = obj.get("id") if isinstance(obj, dict) else None
@@ -143,6 +170,8 @@ class Importer:
 
     def check_cycles(self) -> None:
         for name in ("areas", "organizations", "events"):
+            if name not in self.models:
+                continue
             parents: dict[str, str | None] = {}
             for obj in self.objects(name):
                 if (isinstance(obj, dict) and isinstance(obj.get("id"), str)
@@ -151,7 +180,7 @@ class Importer:
                     parents[obj["id"]] = parent if isinstance(parent, str) and parent else None
             if not any(parents.values()):
                 continue
-            self.add_db_parents(MODELS[name], parents)
+            self.add_db_parents(self.models[name], parents)
             for ident, cycle in cycles_in(parents).items():
                 if ident in self.ids[name]:
                     self.problem(f"/{name}/{self.ids[name][ident]}/parent_id",
@@ -173,7 +202,7 @@ class Importer:
         """Which of `ids` exist neither in the document nor in the database."""
         unknown = ids - self.ids[collection].keys() - self.in_db[collection]
         if unknown:
-            model = MODELS[collection]
+            model = dict(XARXA_COLLECTIONS)[collection]
             for chunk in chunks(sorted(unknown), 900):
                 self.in_db[collection].update(
                     model._default_manager.filter(pk__in=chunk).values_list("id", flat=True))
@@ -181,7 +210,7 @@ class Importer:
         return unknown
 
     def check_refs(self, name: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
-        spec = MODELS[name].POPOLO
+        spec = self.models[name].POPOLO
         refs: list[tuple[str, str, str]] = [(f.col, f.key, f.ref) for f in spec.fields
                                             if f.kind == popolo.REF and f.ref]
         if name == "memberships":
@@ -199,6 +228,17 @@ class Importer:
                     self.problem(f"/{name}/{i}/{key}", _(
                         'no %(noun)s has the id "%(id)s", in the document or in Xarxa')
                         % {"noun": NOUNS[target], "id": value})
+        if spec.has_refs:
+            # Ids inside JSON columns: a campaign's themes, an agreement's parties.
+            found = [(i, where, target, ident) for i, row in rows
+                     for where, target, ident in spec.refs_in(row)]
+            for target in {t for __, __, t, __ in found}:
+                absent = self.missing(target, {ident for __, __, t, ident in found if t == target})
+                for i, where, t, ident in found:
+                    if t == target and ident in absent:
+                        self.problem(f"/{name}/{i}/{where}", _(
+                            'no %(noun)s has the id "%(id)s", in the document or in Xarxa')
+                            % {"noun": NOUNS[target], "id": ident})
 
     def fill_from_posts(self, name: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
         """A membership in a post is in the post's organisation."""
@@ -221,7 +261,7 @@ class Importer:
 
     # -- reading and writing --------------------------------------------------
     def read_collection(self, name: str) -> None:
-        model = MODELS[name]
+        model = self.models[name]
         spec = model.POPOLO
         objs = self.objects(name)
         total = BulkResult()
@@ -251,8 +291,16 @@ class Importer:
             if name == "memberships":
                 self.fill_from_posts(name, rows)
             self.check_refs(name, rows)
+            if not self.problems:
+                self.problems.extend(model.check_with_others(
+                    [(f"/{name}/{i}", row) for i, row in rows]))
             if len(self.problems) >= MAX_PROBLEMS:
                 raise InputError(self.problems)
+            if not self.problems:
+                before_write = getattr(model, "before_write", None)
+                if before_write is not None:
+                    # Documents keep their files: stored before their rows are written.
+                    self.problems.extend(before_write(good, name))
             if not self.problems:
                 total.add(bulk_apply(model, good, actor=self.actor, batch=self.report.batch,
                                      now=self.now, all_new=self.empty_at_start[name]))
@@ -266,7 +314,7 @@ class Importer:
         self.check_shape()
         self.collect_ids()
         self.check_cycles()
-        counts = {model: len(self.objects(name)) for name, model in MODELS.items()}
+        counts = {model: len(self.objects(name)) for name, model in self.models.items()}
         large = sum(counts.values()) >= LARGE_LOAD
         try:
             # A large load checks foreign keys once at the end, as Django's
@@ -275,10 +323,10 @@ class Importer:
             # checked by the importer already; the final check is a safety net.
             with (foreign_keys_checked_later() if large else nullcontext(False)) as later, \
                     transaction.atomic():
-                for name, model in MODELS.items():
+                for name, model in self.models.items():
                     self.empty_at_start[name] = not model._default_manager.exists()
                 with large_load(counts) if large else nullcontext():
-                    for name in MODELS:
+                    for name in self.models:
                         self.read_collection(name)
                 if self.problems:
                     raise InputError(self.problems)
@@ -304,12 +352,15 @@ def chunks(items: list[str], size: int) -> Iterable[list[str]]:
 
 
 def import_document(
-    doc: Any, *, actor: Actor, dry_run: bool = False,
+    doc: Any, *, actor: Actor, dry_run: bool = False, xarxa: bool = False,
 ) -> ImportReport:
-    """Import a parsed Popolo document. Raises InputError listing every problem;
-    then nothing has been written.
+    """Import a parsed Popolo document, or with `xarxa` a Xarxa JSON document
+    (Popolo's collections and Xarxa's own). Raises InputError listing every
+    problem; then nothing has been written.
 
     The document is consumed: its objects are released as they are written,
     so a million memberships don't sit in memory twice. Pass a copy to keep it.
     """
+    if xarxa:
+        return Importer(doc, actor, dry_run, XARXA_COLLECTIONS, "Xarxa").run()
     return Importer(doc, actor, dry_run).run()
