@@ -14,12 +14,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 import referencing
+from django.apps import apps
 from django.core.management import call_command
 from django.utils import translation
 from referencing.jsonschema import DRAFT3
 
 from xarxa.core import writes
 from xarxa.core.dates import years_between
+from xarxa.core.models import PopoloModel
 from xarxa.directory.models import Organization, Person
 from xarxa.history.models import Change
 from xarxa.interop.demo_loader import NETWORK_FILE
@@ -141,9 +143,10 @@ def test_isom_is_a_member_of_the_coordinadora_congres_indians(demo):
     assert isom_in("coordinadora-congres-indians").role == "member"
 
 
-def test_no_person_was_invented(demo):
-    # The page names no one for any seat: an unknown holder stays unknown.
-    assert Person.objects.count() == 0
+def test_no_person_was_invented_for_a_fact_of_the_page(demo):
+    # The page names no one for any seat: an unknown holder stays unknown. The
+    # people of the demo's illustrative activity are flagged as made up.
+    assert not Person.objects.filter(illustrative=False).exists()
     assert Post.objects.count() == 0
     assert Membership.objects.count() == 8
     assert not Membership.objects.filter(person__isnull=False).exists()
@@ -151,11 +154,16 @@ def test_no_person_was_invented(demo):
 
 
 def test_every_organisation_and_membership_cites_the_source_page(demo):
-    records = [*Organization.objects.all(), *Membership.objects.all()]
+    records = [*Organization.objects.filter(illustrative=False), *Membership.objects.all()]
     assert len(records) == 10 + 8
     for record in records:
         assert [s["url"] for s in record.sources] == [SOURCE_URL], record.pk
         assert "2019" in record.sources[0]["note"], record.pk
+    # The page names no university: those the demo needs are made up, and say so.
+    for university in Organization.objects.filter(illustrative=True):
+        assert university.classification == "university"
+        assert [s["url"] for s in university.sources] == [SOURCE_URL]
+        assert university.sources[0]["note"].startswith("Illustrative:"), university.pk
 
 
 def test_barcelona_has_10_districts_and_73_barris(demo):
@@ -170,18 +178,23 @@ def test_barcelona_has_10_districts_and_73_barris(demo):
 
 
 def test_loading_the_demo_twice_changes_nothing(demo):
-    counts = (Area.objects.count(), Organization.objects.count(), Membership.objects.count())
+    counts = record_counts()
     history = Change.objects.count()
-    assert history >= sum(counts)
+    assert history >= sum(counts.values())
     assert set(Change.objects.values_list("actor_label", flat=True)) == {
         writes.Actor.cli("demo").label}
 
     second = run_demo()
 
-    assert (Area.objects.count(), Organization.objects.count(),
-            Membership.objects.count()) == counts
+    assert record_counts() == counts
     assert Change.objects.count() == history
     assert "Nothing changed" in second
+
+
+def record_counts() -> dict[str, int]:
+    """How many records of each kind the database holds, history aside."""
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()
+            if issubclass(model, PopoloModel)}
 
 
 def test_demo_if_empty_leaves_a_database_with_organisations_alone():
@@ -201,6 +214,15 @@ def test_demo_if_empty_loads_an_empty_database():
     said = run_demo("--if-empty")
     assert Organization.objects.filter(pk="isom").exists()
     assert "created" in said
+
+
+def test_the_demo_says_what_it_holds_in_one_line(demo):
+    line = demo.strip()
+    assert "\n" not in line
+    assert line.startswith("Demo: Barcelona with 10 districts and 73 barris, 12 organisations, "
+                           "8 memberships, 8 people, ")
+    for kind in ("events", "awareness campaigns", "agreements", "placements"):
+        assert f" {kind}" in line
 
 
 def popolo_validator(name: str, registry: referencing.Registry) -> jsonschema.Draft3Validator:

@@ -1,8 +1,10 @@
 """`xarxa export popolo` writes a document Popolo's official schemas accept.
 
 The ISOM demo holds organisations, areas and memberships of organisations;
-a person in a board seat and an event are added so that every collection of
-the export has something to check.
+a person in a board seat and events are added so that every collection of
+the export has something to check: events with a date, and events with a
+time of day in summer and in winter, in Madrid and elsewhere, with Xarxa's
+extension keys (time zone, area, campaign, parent, yearly editions).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.core.management import call_command
 from django.utils import translation
 from popolo_schema import COLLECTIONS, SchemaError, validate_document, validate_object
 
-from xarxa.activity.models import Event
+from xarxa.activity.models import Campaign, Event
 from xarxa.core import writes
 from xarxa.directory.models import Person
 from xarxa.network.models import Membership, Post
@@ -40,6 +42,24 @@ def registry_with_people() -> None:
     writes.create(Event, {"id": "assemblea-2019", "name": "Assemblea general 2019",
                           "organization_id": "fedaia", "start_date": "2019-06-15",
                           "classification": "assembly"}, actor=ACTOR)
+    writes.create(Campaign, {"id": "valors", "name": "Valors cooperatius",
+                             "values": ["solidarity"]}, actor=ACTOR)
+    writes.create(Event, {"id": "festa-major-2024", "name": "Festa Major", "yearly": True,
+                          "start_date": "2024-10-04", "end_date": "2024-10-06",
+                          "classification": "festival", "area_id": "barcelona"}, actor=ACTOR)
+    writes.create(Event, {"id": "festa-major-2025", "name": "Festa Major", "yearly": True,
+                          "start_date": "2025-10", "classification": "festival",
+                          "repeat_of_id": "festa-major-2024"}, actor=ACTOR)
+    writes.create(Event, {"id": "cercavila", "name": "Cercavila", "parent_id": "festa-major-2025",
+                          "start_date": "2025-10-04T18:00", "end_date": "2025-10-04T20:30:15",
+                          "campaign_id": "valors", "status": "held", "illustrative": True,
+                          "identifiers": [{"scheme": "x", "identifier": "1"}]}, actor=ACTOR)
+    writes.create(Event, {"id": "comissio-gener", "name": "Reunió de la comissió",
+                          "organization_id": "fedaia", "start_date": "2026-01-15T09:30",
+                          "end_date": "2026-01-15T11:00", "classification": "meeting"},
+                  actor=ACTOR)
+    writes.create(Event, {"id": "trobada-mexic", "name": "Trobada", "timezone": "America/Mexico_City",
+                          "start_date": "2025-11-20T10:00", "status": "cancelled"}, actor=ACTOR)
 
 
 def export(path: Path, *args: str) -> dict:
@@ -64,6 +84,26 @@ def test_every_exported_object_validates_against_popolos_schemas(registry_with_p
     for name in COLLECTIONS:
         for obj in document[name]:
             assert obj["created_at"].endswith("Z") and obj["updated_at"].endswith("Z"), obj["id"]
+
+
+def test_event_times_of_day_carry_the_utc_offset_of_their_day(registry_with_people, tmp_path):
+    events = by_id(export(tmp_path / "xarxa.json")["events"])
+
+    assert (events["cercavila"]["start_date"], events["cercavila"]["end_date"]) == (
+        "2025-10-04T18:00+02:00", "2025-10-04T20:30:15+02:00")  # summer time in Madrid
+    assert events["comissio-gener"]["start_date"] == "2026-01-15T09:30+01:00"  # winter time
+    assert events["trobada-mexic"]["start_date"] == "2025-11-20T10:00-06:00"
+    assert events["trobada-mexic"]["timezone"] == "America/Mexico_City"
+    assert events["festa-major-2025"]["start_date"] == "2025-10"
+    assert {k: events["cercavila"][k] for k in ("parent_id", "campaign_id", "illustrative")} == {
+        "parent_id": "festa-major-2025", "campaign_id": "valors", "illustrative": True}
+    assert validate_document({"events": list(events.values())}) == []
+
+
+def test_the_schema_refuses_a_time_of_day_without_its_offset():
+    errors = validate_object("event", {"id": "e", "start_date": "2025-10-04T18:00"}, "/events/0")
+
+    assert [e.pointer for e in errors] == ["/events/0/start_date"]
 
 
 def test_the_schemas_used_do_catch_what_popolo_forbids():

@@ -19,6 +19,8 @@ from xarxa.activity.models import Event
 from xarxa.directory.models import Organization, Person
 from xarxa.history.models import Change
 from xarxa.interop.demo_loader import NETWORK_FILE
+from xarxa.interop.popolo_import import XARXA_COLLECTIONS
+from xarxa.training.models import Agreement
 from xarxa.network.models import Membership, Post
 from xarxa.territory.models import Area
 
@@ -41,12 +43,13 @@ def export_bytes(path: Path) -> bytes:
 
 
 def empty_the_database() -> None:
-    """Test setup, not a write: trees are cut first, since parents are protected."""
-    Membership.objects.all().delete()
-    Post.objects.all().delete()
-    for model in (Event, Person, Organization, Area):
-        if model is not Person:
-            model.objects.update(parent=None)
+    """Test setup, not a write: every kind of record, those pointed to last;
+    trees are cut first, since parents are protected."""
+    Event.objects.update(parent=None, repeat_of=None)
+    Agreement.objects.update(renews=None)
+    Organization.objects.update(parent=None)
+    Area.objects.update(parent=None)
+    for __, model in reversed(XARXA_COLLECTIONS):
         model.objects.all().delete()
     Change.objects.all().delete()
     assert counts() == dict.fromkeys(counts(), 0)
@@ -145,15 +148,22 @@ def test_every_key_of_the_isom_demo_survives_into_the_export(tmp_path):
 
 
 def test_the_isom_demo_exported_and_imported_into_an_empty_database_exports_the_same(tmp_path):
+    """Popolo has no campaigns: the events' campaign_id, an extension key, is
+    the one thing a Popolo document cannot carry into an empty registry (the
+    import says so); `xarxa export json` carries everything (its own test)."""
     call_command("demo", stdout=StringIO())
     first = export_bytes(tmp_path / "first.json")
     loaded = counts()
 
     empty_the_database()
-    import_file(tmp_path / "first.json")
+    said = import_file(tmp_path / "first.json")
     second = export_bytes(tmp_path / "second.json")
 
-    assert second == first
+    assert "campaign_id" in said
+    without_campaigns = json.loads(first)
+    for event in without_campaigns["events"]:
+        event.pop("campaign_id", None)
+    assert json.loads(second) == without_campaigns
     assert {k: v for k, v in counts().items() if k != "Change"} == {
         k: v for k, v in loaded.items() if k != "Change"}
 

@@ -4,7 +4,10 @@ for how many hours, and the awareness campaigns events are actions of."""
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext as _g
@@ -15,6 +18,17 @@ from xarxa.core.fields import EventTimeField, PartialDateField
 from xarxa.core.models import PopoloModel
 from xarxa.core.popolo import F
 from xarxa.core.validation import Problem
+
+if TYPE_CHECKING:
+    from xarxa.directory.models import Organization
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a campaign's actions add up to."""
+
+    actions: int  # the events that are its actions
+    people: int  # the people reached, as its participations record them
 
 
 class Theme(PopoloModel):
@@ -86,6 +100,31 @@ class Campaign(PopoloModel):
         ordering = ["-start_date", "name"]
         indexes = [models.Index(fields=["organization"], name="campaign_organization")]
 
+    def reach(self) -> Reach:
+        """Its actions (the events of the campaign) and the people they reached:
+        the sum of `people_reached` of the participations in those events and
+        in the activities they hold, each event counted once."""
+        actions = list(Event.objects.filter(campaign=self).values_list("pk", flat=True))
+        events = set(actions)
+        level = actions
+        while level:  # a festa major holds activities, which may hold others
+            level = [pk for pk in Event.objects.filter(parent__in=level)
+                     .values_list("pk", flat=True) if pk not in events]
+            events.update(level)
+        people = 0
+        step = 500
+        ids = sorted(events)
+        for i in range(0, len(ids), step):
+            total = Participation.objects.filter(event__in=ids[i:i + step]).aggregate(
+                total=models.Sum("people_reached"))["total"]
+            people += total or 0
+        return Reach(actions=len(actions), people=people)
+
+    def value_labels(self) -> list[str]:
+        """Its values in the user's language."""
+        labels = dict(self.Value.choices)
+        return [str(labels.get(v, v)) for v in self.values or []]
+
 
 def event_rules(row: dict[str, Any]) -> list[Problem]:
     problems = []
@@ -99,6 +138,14 @@ def event_rules(row: dict[str, Any]) -> list[Problem]:
         order = None  # a malformed time is reported by its own field
     if order:
         problems.append(Problem("end_date", order))
+    for key in ("start_date", "end_date"):
+        value = row.get(key)
+        try:
+            skipped = times.check_exists(value, row.get("timezone") or None)
+        except ValueError:
+            skipped = None  # a malformed time is reported by its own field
+        if skipped:
+            problems.append(Problem(key, skipped))
     if row.get("repeat_of_id") and row.get("repeat_of_id") == row.get("id"):
         problems.append(Problem("repeat_of_id", _g("an event cannot repeat itself")))
     return problems
@@ -112,10 +159,8 @@ def read_event_times(obj: dict[str, Any], row: dict[str, Any], pointer: str) -> 
         for key in ("start_date", "end_date"):
             value = obj.get(key)
             if isinstance(value, str) and times.TIME_RE.match(value):
-                try:
+                with contextlib.suppress(times.EventTimeError):  # reported when the key was read
                     row[key] = times.parse(value, zone)
-                except times.EventTimeError:
-                    pass  # reported when the key was read
     return []
 
 
@@ -124,10 +169,8 @@ def write_event_times(row: dict[str, Any], out: dict[str, Any]) -> None:
     zone = row.get("timezone") or None
     for key in ("start_date", "end_date"):
         if times.has_time(out.get(key)):
-            try:
+            with contextlib.suppress(times.EventTimeError):
                 out[key] = times.with_offset(out[key], zone)
-            except times.EventTimeError:
-                pass
 
 
 class Event(PopoloModel):
@@ -263,17 +306,47 @@ class Event(PopoloModel):
         """How long it lasts, when its start and end have a time of day."""
         return times.duration_hours(self.start_date, self.end_date, self.timezone)
 
+    def organisers(self) -> list[Organization]:
+        """The organisations that organise it: those taking part as organiser or
+        co-organiser, or on whose behalf someone does. Reads the event's
+        prefetched participations when a list prefetched them."""
+        roles: list[str] = [str(role) for role in Participation.ORGANISER_ROLES]
+        cached = getattr(self, "_prefetched_objects_cache", {}).get("participations")
+        rows = cached if cached is not None else (
+            self.participations.filter(role__in=roles).select_related("organization", "on_behalf_of"))
+        found: list[Organization] = []
+        for participation in sorted((p for p in rows if p.role in roles),
+                                    key=lambda p: (roles.index(p.role), p.pk)):
+            who = participation.organization or participation.on_behalf_of
+            if who is not None and who not in found:
+                found.append(who)
+        return found
+
+    def first_edition(self) -> Event:
+        """The first edition of its series of yearly editions (itself when it
+        repeats nothing)."""
+        first, seen = self, {self.pk}
+        while first.repeat_of_id and first.repeat_of_id not in seen:
+            seen.add(first.repeat_of_id)
+            first = first.repeat_of  # type: ignore[assignment]
+        return first
+
 
 def participation_rules(row: dict[str, Any]) -> list[Problem]:
+    problems = []
     person, organization = row.get("person_id"), row.get("organization_id")
     if bool(person) == bool(organization):
-        return [Problem("person_id", _g(
+        problems.append(Problem("person_id", _g(
             "a participation has one participant: a person (person_id) or an organisation "
-            "(organization_id)"))]
-    if organization and organization == row.get("on_behalf_of_id"):
-        return [Problem("on_behalf_of_id", _g(
-            "an organisation takes part on its own behalf; leave on_behalf_of_id empty"))]
-    return []
+            "(organization_id)")))
+    elif organization and organization == row.get("on_behalf_of_id"):
+        problems.append(Problem("on_behalf_of_id", _g(
+            "an organisation takes part on its own behalf; leave on_behalf_of_id empty")))
+    hours = row.get("hours")
+    if isinstance(hours, int | float | Decimal) and not 0 <= hours < 100_000:
+        # The importer's rule for a quantity (core.popolo), for every other door too.
+        problems.append(Problem("hours", _g("must be a number from 0 to 99999")))
+    return problems
 
 
 class Participation(PopoloModel):

@@ -107,8 +107,8 @@ class Spec:
         out: dict[str, Any] = {"id": row["id"]}
         for key, col in self.out_fields:
             value = row.get(col)
-            if value is None or value == "" or value == []:
-                continue
+            if value is None or value == "" or value == [] or value is False:
+                continue  # a yes/no is written when yes
             out[key] = value
         for key, col in self.decimal_columns:
             if key in out:

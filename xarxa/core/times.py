@@ -27,6 +27,10 @@ TIME_RE = re.compile(
 )
 
 
+# The years a date and time of day may have (a partial date may have any).
+FIRST_YEAR, LAST_YEAR = 2, 9998
+
+
 class EventTimeError(ValueError):
     """A value that is neither a partial date nor a date and time."""
 
@@ -35,11 +39,18 @@ def default_zone() -> str:
     return str(getattr(settings, "XARXA_EVENT_TIME_ZONE", "Europe/Madrid"))
 
 
-@lru_cache(maxsize=64)
 def zone(name: str | None) -> zoneinfo.ZoneInfo:
-    """The time zone called `name`; raises EventTimeError for an unknown one."""
+    """The time zone called `name` (blank: the installation's); raises
+    EventTimeError for an unknown one."""
+    # The default is looked up on each call, not cached with the zones: a
+    # change of XARXA_EVENT_TIME_ZONE takes effect.
+    return _zone(name or default_zone())
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> zoneinfo.ZoneInfo:
     try:
-        return zoneinfo.ZoneInfo(name or default_zone())
+        return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise EventTimeError(_("%(zone)s is not a time zone (such as Europe/Madrid)")
                              % {"zone": dates._quote(str(name))}) from None
@@ -83,17 +94,23 @@ def parse(value: object, tz: str | None = None) -> str | None:
                 "%(value)s is not a date (YYYY, YYYY-MM, YYYY-MM-DD) or a date and time "
                 "(YYYY-MM-DDTHH:MM)") % {"value": dates._quote(value)})
         day, hour, minute, second, offset = match.groups()
+        if day.startswith("0000"):
+            raise EventTimeError(_("%(value)s has year 0") % {"value": dates._quote(value)})
         try:
             moment = dt.datetime.fromisoformat(
                 f"{day}T{hour}:{minute}:{second or '00'}" + _offset(offset))
         except ValueError:
             raise EventTimeError(_("%(value)s is not a time of the calendar")
                                  % {"value": dates._quote(value)}) from None
-        if moment.year == 0:
-            raise EventTimeError(_("%(value)s has year 0") % {"value": dates._quote(value)})
     else:
         raise EventTimeError(_("%(value)s is not a date or a date and time")
                              % {"value": repr(value)[:40]})
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        # A day away from the ends of the calendar, a time can be moved to any
+        # zone (and to UTC) without falling off them.
+        raise EventTimeError(_("%(value)s: a time of day is only kept for the years %(first)d "
+                               "to %(last)d") % {"value": dates._quote(str(value)),
+                                                 "first": FIRST_YEAR, "last": LAST_YEAR})
     if moment.tzinfo is not None:
         moment = moment.astimezone(zone(tz)).replace(tzinfo=None)
     return _text(moment)
@@ -130,13 +147,43 @@ def aware(value: str, tz: str | None) -> dt.datetime:
     return dt.datetime.fromisoformat(value).replace(tzinfo=zone(tz))
 
 
+def in_utc(value: str, tz: str | None) -> dt.datetime:
+    """A wall-clock date and time of `tz` as the same moment in UTC. Durations
+    and comparisons go through UTC: Python subtracts two times of the same
+    zone as wall-clock times, which is an hour off across a change of clocks."""
+    return aware(value, tz).astimezone(dt.UTC)
+
+
+def exists(value: str, tz: str | None) -> bool:
+    """Whether a wall-clock time happens at all in `tz`: 02:30 on the night
+    the clocks go forward (from 02:00 to 03:00) does not."""
+    naive = dt.datetime.fromisoformat(value)
+    there = zone(tz)
+    back = naive.replace(tzinfo=there).astimezone(dt.UTC).astimezone(there).replace(tzinfo=None)
+    return back == naive
+
+
+def check_exists(value: str | None, tz: str | None) -> str | None:
+    """The problem with a time of day that the clocks skip in `tz`, or None."""
+    if not has_time(value) or exists(value, tz):  # type: ignore[arg-type]
+        return None
+    return _("%(value)s does not exist in %(zone)s: the clocks go forward that night") % {
+        "value": value, "zone": tz or default_zone()}
+
+
 def with_offset(value: str | None, tz: str | None) -> str | None:
-    """The Popolo form: a date as it is, a time with its UTC offset that day."""
+    """The Popolo form: a date as it is, a time with its UTC offset that day.
+    An offset of hours and minutes, as RFC 3339 writes it; the rare zone whose
+    offset that day has seconds (local mean time, before 1901 in Madrid)
+    gets the same moment in UTC."""
     if not value or "T" not in value:
         return value
     moment = aware(value, tz)
-    offset = moment.strftime("%z")
-    return value + (offset[:3] + ":" + offset[3:])
+    offset = moment.utcoffset() or dt.timedelta(0)
+    if offset.seconds % 60 or offset.microseconds:
+        return _text(moment.astimezone(dt.UTC).replace(tzinfo=None)) + "Z"
+    text = moment.strftime("%z")
+    return value + (text[:3] + ":" + text[3:5])
 
 
 def first_day(value: str) -> dt.date:
@@ -152,7 +199,7 @@ def check_order(start: str | None, end: str | None, tz: str | None) -> str | Non
     if not start or not end:
         return None
     if has_time(start) and has_time(end):
-        wrong = aware(end, tz) < aware(start, tz)
+        wrong = in_utc(end, tz) < in_utc(start, tz)
     else:
         wrong = last_day(end) < first_day(start)
     if wrong:
@@ -164,5 +211,5 @@ def duration_hours(start: str | None, end: str | None, tz: str | None) -> float 
     """Hours between two times of day, when both are given; None otherwise."""
     if not has_time(start) or not has_time(end):
         return None
-    seconds = (aware(end, tz) - aware(start, tz)).total_seconds()  # type: ignore[arg-type]
+    seconds = (in_utc(end, tz) - in_utc(start, tz)).total_seconds()  # type: ignore[arg-type]
     return round(seconds / 3600, 2) if seconds >= 0 else None

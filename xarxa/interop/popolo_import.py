@@ -1,9 +1,12 @@
-"""Import a Popolo JSON document: create or update by id, all or nothing.
+"""Import a Popolo JSON document, or Xarxa's whole JSON document
+(docs/json-format.md): create or update by id, all or nothing.
 
 The document is checked in full — JSON types, dates, an end before its
 start, references to ids that exist neither in the document nor in the
-database, duplicate ids, cycles of parents — and every problem is reported
-with its JSON pointer. Rows are written chunk by chunk inside one
+database (also inside JSON lists: an agreement's parties, a campaign's
+themes), references a record cannot be without, duplicate ids, cycles of
+parents, the models' rules across records (`check_with_others`) — and every
+problem is reported with its JSON pointer. Rows are written chunk by chunk inside one
 transaction, through the bulk write path (core.writes.bulk_apply, which
 keeps the history); any problem, or a dry run, rolls the whole transaction
 back, so the database is exactly as before.
@@ -16,6 +19,7 @@ import uuid
 from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.db import connection, transaction
@@ -68,6 +72,9 @@ XARXA_COLLECTIONS: list[tuple[str, type[PopoloModel]]] = [
     ("placements", Placement),
 ]
 MODELS = dict(COLLECTIONS)
+# The header object Xarxa's JSON document opens with, under the key "xarxa".
+XARXA_FORMAT = "xarxa-json"
+XARXA_VERSION = 1
 NOUNS = {
     "areas": gettext_lazy("area"), "organizations": gettext_lazy("organisation"),
     "persons": gettext_lazy("person"), "posts": gettext_lazy("post"),
@@ -113,6 +120,9 @@ class Importer:
                  kind: str = "Popolo"):
         self.models = dict(collections)
         self.kind = kind
+        # Xarxa's own document has a header to check; Popolo's may carry one too
+        # (a Xarxa export imported as Popolo), which is then left alone.
+        self.xarxa = kind == "Xarxa"
         self.doc = doc
         self.actor = actor
         self.dry_run = dry_run
@@ -139,12 +149,34 @@ class Importer:
             if key in self.models:
                 if not isinstance(value, list):
                     self.problem(f"/{pointer_token(key)}", _("must be a list"))
-            elif key != "xarxa":
+            elif key == "xarxa":
+                if self.xarxa:
+                    self.check_header(value)
+            else:
                 self.report.warnings.append(
                     _("/%(key)s: not a %(kind)s collection Xarxa keeps; ignored")
                     % {"key": pointer_token(key), "kind": self.kind})
         if self.problems:
             raise InputError(self.problems)
+
+    def check_header(self, header: Any) -> None:
+        """Xarxa's header, when the document has one, says it is a version of
+        the format this Xarxa reads."""
+        if not isinstance(header, dict):
+            self.problem("/xarxa", _('must be a JSON object: {"format": "%(format)s", '
+                                     '"version": %(version)d}')
+                         % {"format": XARXA_FORMAT, "version": XARXA_VERSION})
+            return
+        if header.get("format") != XARXA_FORMAT:
+            self.problem("/xarxa/format", _('must be "%(format)s"') % {"format": XARXA_FORMAT})
+        version = header.get("version")
+        if type(version) is not int or version < 1:
+            self.problem("/xarxa/version", _("must be a whole number, 1 or more"))
+        elif version > XARXA_VERSION:
+            self.problem("/xarxa/version", _(
+                "version %(version)d of the format is newer than this Xarxa reads "
+                "(up to %(known)d); import it with a newer Xarxa")
+                % {"version": version, "known": XARXA_VERSION})
 
     def objects(self, name: str) -> list[Any]:
         value = self.doc.get(name)
@@ -216,6 +248,8 @@ class Importer:
         if name == "memberships":
             refs += [("person_id", "person_id", "persons"),
                      ("member_organization_id", "member", "organizations")]
+        self.check_required(name, rows, [(c, k, t) for c, k, t in refs
+                                         if c in required_columns(self.models[name])])
         for column, key, target in refs:
             wanted = {row[column] for _, row in rows}
             wanted.discard(None)
@@ -224,21 +258,50 @@ class Importer:
                 continue
             for i, row in rows:
                 value = row[column]
-                if value in absent:
-                    self.problem(f"/{name}/{i}/{key}", _(
-                        'no %(noun)s has the id "%(id)s", in the document or in Xarxa')
-                        % {"noun": NOUNS[target], "id": value})
+                if value not in absent:
+                    continue
+                if target not in self.models:
+                    # Xarxa's extension of a Popolo object names a record that a
+                    # Popolo document cannot hold (an event's campaign): it is
+                    # linked when Xarxa has it, and otherwise left out, not refused.
+                    row[column] = None
+                    self.report.warnings.append(_(
+                        '/%(name)s/%(i)d/%(key)s: no %(noun)s has the id "%(id)s" in Xarxa, '
+                        "and a %(kind)s document holds none; left out")
+                        % {"name": name, "i": i, "key": key, "noun": NOUNS[target],
+                           "id": value, "kind": self.kind})
+                    continue
+                self.problem(f"/{name}/{i}/{key}", _(
+                    'no %(noun)s has the id "%(id)s", in the document or in Xarxa')
+                    % {"noun": NOUNS[target], "id": value})
         if spec.has_refs:
             # Ids inside JSON columns: a campaign's themes, an agreement's parties.
             found = [(i, where, target, ident) for i, row in rows
                      for where, target, ident in spec.refs_in(row)]
-            for target in {t for __, __, t, __ in found}:
-                absent = self.missing(target, {ident for __, __, t, ident in found if t == target})
+            for target in {ref[2] for ref in found}:
+                absent = self.missing(target, {ref[3] for ref in found if ref[2] == target})
                 for i, where, t, ident in found:
                     if t == target and ident in absent:
                         self.problem(f"/{name}/{i}/{where}", _(
                             'no %(noun)s has the id "%(id)s", in the document or in Xarxa')
                             % {"noun": NOUNS[target], "id": ident})
+
+    def check_required(self, name: str, rows: list[tuple[int, dict[str, Any]]],
+                       refs: list[tuple[str, str, str]]) -> None:
+        """A reference the record cannot be without (a participation's event):
+        missing, it is a problem, not a database error. A rule of the model
+        that said so already is not repeated."""
+        reported: set[str] | None = None
+        for column, key, target in refs:
+            for i, row in rows:
+                if row.get(column) is not None:
+                    continue
+                where = f"/{name}/{i}/{key}"
+                if reported is None:
+                    reported = {p.path for p in self.problems}
+                if where not in reported:
+                    self.problem(where, _("is required (the id of the %(noun)s)")
+                                 % {"noun": NOUNS[target]})
 
     def fill_from_posts(self, name: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
         """A membership in a post is in the post's organisation."""
@@ -299,8 +362,11 @@ class Importer:
             if not self.problems:
                 before_write = getattr(model, "before_write", None)
                 if before_write is not None:
-                    # Documents keep their files: stored before their rows are written.
-                    self.problems.extend(before_write(good, name))
+                    # Documents keep their files: checked (and stored when the
+                    # import commits) before their rows are written. With no
+                    # problem so far, `good` holds every row of `rows`.
+                    self.problems.extend(before_write(
+                        good, name, pointers=[f"/{name}/{i}" for i, __ in rows]))
             if not self.problems:
                 total.add(bulk_apply(model, good, actor=self.actor, batch=self.report.batch,
                                      now=self.now, all_new=self.empty_at_start[name]))
@@ -338,6 +404,12 @@ class Importer:
         except _Rollback:
             pass
         return self.report
+
+
+@cache
+def required_columns(model: type[PopoloModel]) -> frozenset[str]:
+    """The columns of `model` the database holds no NULL in."""
+    return frozenset(f.attname for f in model._meta.concrete_fields if not f.null)
 
 
 def content_id(obj: dict[str, Any]) -> str:

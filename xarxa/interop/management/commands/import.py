@@ -15,13 +15,18 @@ from xarxa.core.writes import Actor
 
 
 class Command(BaseCommand):
-    help = "Import data: a Popolo JSON document, or areas from GeoJSON."
+    help = "Import data: a Popolo or Xarxa JSON document, or areas from GeoJSON."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="kind", required=True)
         p = sub.add_parser("popolo", help="a Popolo JSON document, all or nothing")
         p.add_argument("file", help="the JSON file, or - for standard input")
         p.add_argument("--dry-run", action="store_true",
+                       help="check everything and say what would change; write nothing")
+        j = sub.add_parser("json", help="Xarxa's whole JSON document (`xarxa export json`), "
+                                        "all or nothing")
+        j.add_argument("file", help="the JSON file, or - for standard input")
+        j.add_argument("--dry-run", action="store_true",
                        help="check everything and say what would change; write nothing")
 
         a = sub.add_parser("areas", help="areas (districts, barris…) from a GeoJSON file")
@@ -48,12 +53,13 @@ class Command(BaseCommand):
         actor = Actor.cli(f"import {options['kind']} {Path(options['file']).name}")
         report: object
         try:
-            if options["kind"] == "popolo":
+            if options["kind"] in ("popolo", "json"):
                 from xarxa.interop.popolo_import import import_document
 
                 source = sys.stdin.buffer if options["file"] == "-" else Path(options["file"])
                 report = import_document(
                     read_json(source), actor=actor, dry_run=options["dry_run"],
+                    xarxa=options["kind"] == "json",
                 )
             else:
                 from xarxa.interop.areas import import_areas
