@@ -5,15 +5,18 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from xarxa.activity.models import Event
+from xarxa.activity.models import Campaign, Event, Participation, Theme
 from xarxa.directory.models import Organization, Person
 from xarxa.history.models import Change
 from xarxa.network.models import Membership, Post
 from xarxa.territory.models import Area
+from xarxa.training.models import Agreement, AgreementDocument, Placement, Programme
 
 PUBLIC_PAGES = ["/", "/?q=fed", "/organisations/isom/", "/organisations/fedaia/",
                 "/organisations/fedaia-junta-directiva/"]
-ADMIN_LISTS = [m._meta for m in (Organization, Person, Area, Post, Membership, Event, Change)]
+ADMIN_LISTS = [m._meta for m in (
+    Organization, Person, Area, Post, Membership, Event, Participation, Campaign, Theme,
+    Programme, Agreement, AgreementDocument, Placement, Change)]
 
 
 @pytest.fixture
@@ -28,6 +31,11 @@ def more_ties(demo):
         Organization.objects.create(id=f"entitat-{n}", name=f"Entitat {n}")
         Membership.objects.create(id=f"m-{n}", member_organization_id=f"entitat-{n}",
                                   organization_id="fedaia", start_date="2020")
+        # …and each took part in an event of its own, for lists of events and participations.
+        Event.objects.create(id=f"e-{n}", name=f"Activitat {n}", start_date="2025-10-0" + str(n % 9 + 1),
+                             organization_id="fedaia")
+        Participation.objects.create(id=f"p-{n}", event_id=f"e-{n}", role="organiser",
+                                     organization_id=f"entitat-{n}", hours=2)
 
 
 @pytest.mark.parametrize("url", PUBLIC_PAGES)

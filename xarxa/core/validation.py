@@ -54,7 +54,7 @@ def read_json(source: Path | IO[bytes] | str | bytes) -> Any:
     except orjson.JSONDecodeError:
         pass  # orjson is fast but terse; the standard parser says where and why
     try:
-        json.loads(data, parse_constant=_not_json)
+        parsed = json.loads(data, parse_constant=_not_json)
     except json.JSONDecodeError as exc:
         raise InputError([Problem("", _(
             "invalid JSON at line %(line)d, column %(col)d: %(msg)s")
@@ -64,7 +64,13 @@ def read_json(source: Path | IO[bytes] | str | bytes) -> Any:
                                   % {"reason": exc.reason})]) from None
     except ValueError as exc:
         raise InputError([Problem("", str(exc))]) from None
-    # orjson refused what the standard parser reads: numbers beyond 64 bits.
+    # orjson refused what the standard parser reads: a lone surrogate escape
+    # ("\ud800", half a character, not text), or numbers beyond 64 bits.
+    try:
+        json.dumps(parsed, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        raise InputError([Problem("", _(
+            "the file holds an escape such as \\ud800 that is half a character, not text"))]) from None
     raise InputError([Problem("", _("a number in the file is too large"))])
 
 

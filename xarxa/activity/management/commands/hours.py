@@ -43,7 +43,8 @@ Events of no network are grouped "outside networks" by classification.
 with --federation:
   {"federation": {"id", "name"}, "year",
    "members": [{"organization": {"id", "name"}, "networks": [...], "totals": {...}}],
-   "totals": {FIGURES}}
+   "totals": {FIGURES}}  (a participation of one member on behalf of another counts
+                          for both members, once in the totals)
 where FIGURES are "hours" (a number), "events", "people" (distinct persons),
 "organization_participations", "participations", "hours_not_recorded", and, with
 --people only, "people_names".
