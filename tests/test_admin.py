@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 import pytest
+from admin_forms import errors_of, form_data
 from django.contrib import admin
 from django.contrib.messages import ERROR, get_messages
 from django.core import checks
@@ -37,20 +38,6 @@ def url(model, view: str, *args) -> str:
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
 
 
-def form_data(client, page: str) -> dict:
-    """What the browser would send back from `page` untouched."""
-    response = client.get(page)
-    assert response.status_code == 200
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        data[name] = "" if value is None else value
-    return data
-
-
-def errors_of(response) -> dict:
-    return response.context["adminform"].form.errors
 
 
 def error_messages(response) -> list[str]:

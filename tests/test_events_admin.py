@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from admin_forms import errors_of, form_data
 from django.urls import reverse
 
 from xarxa.activity.models import Campaign, Event, Participation
@@ -37,20 +38,6 @@ def coordinator(client, django_user_model):
     return client
 
 
-def form_data(client, page: str) -> dict:
-    """What the browser would send back from `page` untouched."""
-    response = client.get(page)
-    assert response.status_code == 200
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        data[name] = "" if value is None else value
-    return data
-
-
-def errors_of(response) -> dict:
-    return response.context["adminform"].form.errors
 
 
 @pytest.fixture

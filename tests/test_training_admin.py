@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from admin_forms import errors_of, form_data
 from django.contrib.messages import ERROR, WARNING, get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -47,20 +48,6 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def form_data(client: Client, page: str) -> dict:
-    """What the browser would send back from `page` untouched."""
-    response = client.get(page)
-    assert response.status_code == 200
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        data[name] = "" if value is None else value
-    return data
-
-
-def errors_of(response) -> dict:
-    return response.context["adminform"].form.errors
 
 
 def messages_of(response, level: int) -> list[str]:

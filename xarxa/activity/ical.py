@@ -7,10 +7,11 @@ inside it. `xarxa export ical` writes one to a file, and `/calendar/...ics`
 serves it to the calendar applications that subscribe to it (views.py).
 
 The feed is written by hand, a few string operations per event on rows read
-straight from one query, so that the calendar of an organisation with 5,000
-events takes about a tenth of a second (bench/activity.py): CRLF line endings, lines folded at 75 octets without splitting a UTF-8
-character, and every user text escaped, so no name can open or close a
-property or a component. Times of day are given with their time zone
+straight from the database, so that the calendar of an organisation with
+5,000 events takes about a tenth of a second (bench/activity.py): CRLF line
+endings, lines folded at 75 octets without splitting a UTF-8 character, and
+every user text escaped, so no name can open or close a property or a
+component. Times of day are given with their time zone
 (`DTSTART;TZID=Europe/Madrid:20251004T180000`) and each zone used gets its
 VTIMEZONE, worked out from the zone's own transitions (zoneinfo). Dates and
 partial dates are all-day events: `2025-10` spans the month.
@@ -334,18 +335,35 @@ def _event(row: tuple[Any, ...], span: list[str], all_day: bool, domain: str,
     return "\r\n".join(lines)
 
 
-def _tree(model: Any, ident: str) -> RawSQL:
-    """The ids of `ident` and of every record below it (its `parent` tree),
-    as a subquery: one recursive query however deep the tree goes."""
+# Past this many records in a tree, its events are chosen by a subquery
+# rather than by a list of ids.
+TREE_LIST_LIMIT = 5000
+
+
+def _tree_sql(model: Any) -> str:
+    """The query of the ids of a record and of every record below it (its
+    `parent` tree), however deep the tree goes."""
     table = connection.ops.quote_name(model._meta.db_table)
     pk = connection.ops.quote_name(model._meta.pk.column)
     parent = connection.ops.quote_name(model._meta.get_field("parent").column)
     # UNION, not UNION ALL: a cycle written around the write path ends the walk.
     # Only quoted names of the schema go into the text; the id is a parameter.
-    sql = (f"WITH RECURSIVE tree(id) AS (SELECT {pk} FROM {table} WHERE {pk} = %s "  # noqa: S608
-           f"UNION SELECT c.{pk} FROM {table} c JOIN tree ON c.{parent} = tree.id) "
-           "SELECT id FROM tree")
-    return RawSQL(sql, [ident])  # noqa: S611
+    return (f"WITH RECURSIVE tree(id) AS (SELECT {pk} FROM {table} WHERE {pk} = %s "  # noqa: S608
+            f"UNION SELECT c.{pk} FROM {table} c JOIN tree ON c.{parent} = tree.id) "
+            "SELECT id FROM tree")
+
+
+def _tree(model: Any, ident: str) -> list[str] | RawSQL:
+    """The ids of `ident`'s tree, read first: given as a list, the database
+    plans for the events of those very records (with the subquery itself,
+    PostgreSQL guesses a tree of hundreds and reads every event)."""
+    sql = _tree_sql(model)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ident])
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) > TREE_LIST_LIMIT:  # too many parameters for some databases
+        return RawSQL(sql, [ident])  # noqa: S611
+    return ids
 
 
 @dataclass
@@ -360,17 +378,21 @@ class Calendar:
     page_url: str | None = None
 
     def events(self) -> QuerySet[Any, tuple[Any, ...]]:
-        """The events of the calendar (the COLUMNS), in order of start."""
-        from xarxa.activity.models import Event, Participation
+        """The events of the calendar (the COLUMNS), in order of start. For an
+        organisation, an event both of its tree and joined by it, or joined
+        more than once, comes more than once, side by side (`write` keeps one):
+        two indexed halves, where an OR across them would read every event."""
+        from xarxa.activity.models import Event
 
+        tree = _tree(self._model(), self.ident)
         if self.kind == "area":
-            return (Event.objects.filter(area_id__in=_tree(self._model(), self.ident))
+            return (Event.objects.filter(area_id__in=tree)
                     .order_by("start_date", "id").values_list(*COLUMNS))
-        own = Event.objects.filter(organization_id__in=_tree(self._model(), self.ident))
-        joined = Event.objects.filter(id__in=Participation.objects.filter(
-            Q(organization_id=self.ident) | Q(on_behalf_of_id=self.ident)).values("event_id"))
-        # Two indexed halves: an OR across them would read every event. An
-        # event in both comes twice, side by side, and is written once.
+        own = Event.objects.filter(organization_id__in=tree)
+        # A join, which the databases run from the participations' indexes
+        # (an `id IN (subquery)` there had PostgreSQL read every event).
+        joined = Event.objects.filter(Q(participations__organization_id=self.ident)
+                                      | Q(participations__on_behalf_of_id=self.ident))
         both = own.order_by().values_list(*COLUMNS).union(joined.order_by().values_list(*COLUMNS),
                                                           all=True)
         return both.order_by("start_date", "id")
