@@ -20,9 +20,9 @@ from xarxa.directory.models import Organization, Person
 from xarxa.history.models import Change
 from xarxa.interop.demo_loader import NETWORK_FILE
 from xarxa.interop.popolo_import import XARXA_COLLECTIONS
-from xarxa.training.models import Agreement
 from xarxa.network.models import Membership, Post
 from xarxa.territory.models import Area
+from xarxa.training.models import Agreement
 
 pytestmark = pytest.mark.django_db
 

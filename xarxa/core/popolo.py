@@ -92,7 +92,7 @@ class Spec:
         }
         self.list_columns = [f.col for f in self.fields if f.kind in (LIST, STRINGS, REFS)]
         self.out_fields = [(f.key, f.col) for f in self.fields]
-        self.decimal_columns = [(f.key, f.col) for f in self.fields if f.kind == DECIMAL]
+        self.decimal_keys = [f.key for f in self.fields if f.kind == DECIMAL]
         # The JSON columns and the rule each is read with, for the models'
         # own validation and the admin's fields.
         self.json_fields = [
@@ -110,7 +110,7 @@ class Spec:
             if value is None or value == "" or value == [] or value is False:
                 continue  # a yes/no is written when yes
             out[key] = value
-        for key, col in self.decimal_columns:
+        for key in self.decimal_keys:
             if key in out:
                 out[key] = number(out[key])
         if self.write_hook:
