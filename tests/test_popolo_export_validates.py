@@ -136,7 +136,7 @@ def test_an_organisation_member_is_written_as_a_typed_member(registry_with_peopl
 def test_a_person_member_is_written_as_person_id(registry_with_people, tmp_path):
     document = export(tmp_path / "xarxa.json")
     membership = by_id(document["memberships"])["marta-presidenta"]
-    person = document["persons"][0]
+    person = next(p for p in document["persons"] if p["name"] == "Marta Puig")
 
     assert membership["person_id"] == person["id"]
     assert "member" not in membership

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from django.db import connection
 from django.db.models import Q
@@ -269,8 +270,13 @@ def _by_hours(item: Line | NetworkHours) -> tuple[Decimal, str, str]:
     return (-item.figures.hours, item.name.casefold(), item.id or item.name)
 
 
+def _label(classification: str) -> str:
+    return classification_label(Event, classification) if classification else _("unclassified")
+
+
 def _report(org_id: str, org_name: str, year: int, tallies: dict[_Key, _Tally],
             orgs: _Orgs, names: dict[str, str] | None) -> HoursReport:
+    label = cache(_label)  # a line of its own per classification, outside networks
     networks: dict[str | None, dict[str, _Tally]] = {}
     for (body, kind), tally in tallies.items():
         network = _network_of(body, orgs) if body else None
@@ -284,8 +290,7 @@ def _report(org_id: str, org_name: str, year: int, tallies: dict[_Key, _Tally],
         for key, tally in lines.items():
             sum_.merge(tally)
             if network is None:
-                label = classification_label(Event, key) if key else _("unclassified")
-                built.append(Line(None, label, key, tally.figures(names)))
+                built.append(Line(None, label(key), key, tally.figures(names)))
             else:
                 name, kind, __ = orgs.get(key, (key, "", None))
                 built.append(Line(key, name, kind, tally.figures(names)))

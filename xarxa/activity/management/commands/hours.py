@@ -6,11 +6,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+import orjson
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -198,7 +198,7 @@ class Command(BaseCommand):
         if fmt == "json":
             data = (report_json(result, people) if isinstance(result, HoursReport)
                     else federation_json(result, people))
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            self.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         elif fmt == "csv":
             self.stdout.write(self.csv(result, people), ending="")
         else:
