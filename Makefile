@@ -11,11 +11,11 @@ export XARXA_VAR_DIR ?= $(CURDIR)/var
 # The address served is an allowed host (set XARXA_ALLOWED_HOSTS for a name).
 export XARXA_ALLOWED_HOSTS ?= 127.0.0.1,localhost,[::1],$(HOST)
 
-.PHONY: run test setup system-deps migrate demo-if-empty serve lint typecheck bench clean messages
+.PHONY: run test setup system-deps browser-deps migrate demo-if-empty serve lint typecheck bench clean messages
 
 run: setup migrate demo-if-empty serve
 
-test: setup
+test: setup browser-deps
 	$(BIN)/ruff check xarxa tests bench
 	$(BIN)/mypy xarxa
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -27,6 +27,23 @@ system-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gettext; }
 
+# Debian's Chromium for the browser tests (Playwright drives it: no browser
+# is downloaded from elsewhere).
+browser-deps:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian packages: chromium"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-dejavu-core; }
+
+# Front-end packages from npm, as pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { \
+	  echo "Installing Debian packages: nodejs npm"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nodejs npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # The virtual environment, installed from the pinned constraints; redone when
 # pyproject.toml or the constraints change.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -35,7 +52,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
-setup: system-deps $(VENV)/.installed
+setup: system-deps $(VENV)/.installed node_modules/.installed
 	cd xarxa && ../$(BIN)/xarxa compilemessages -v 0
 	$(BIN)/xarxa collectstatic --noinput -v 0
 
@@ -62,4 +79,4 @@ bench: setup
 	$(BIN)/python bench/import_popolo.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache node_modules

@@ -126,7 +126,7 @@ def test_the_admin_offers_values_and_themes_as_checkboxes(coordinator, themes):
     response = coordinator.post(page, {
         "id": "", "name": "Valors", "description": "", "organization": "", "start_date": "2026",
         "end_date": "", "values": ["solidarity", "self-help"], "themes": ["ocupacio", "entorn"],
-        "links": "[]", "sources": "[]", "extra": "{}"})
+        "links": "[]", "sources": "[]", "extra": "{}", "visibility": "public"})
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     campaign = Campaign.objects.get()

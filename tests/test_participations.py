@@ -108,7 +108,7 @@ def add_page() -> str:
 def posted(festa, **values) -> dict:
     data = {"id": "", "event": festa.pk, "person": "", "organization": "", "on_behalf_of": "",
             "role": "participant", "hours": "", "people_reached": "", "notes": "",
-            "sources": "[]", "extra": "{}"}
+            "sources": "[]", "extra": "{}", "visibility": "public"}
     return {**data, **values}
 
 

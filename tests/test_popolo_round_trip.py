@@ -46,6 +46,8 @@ def empty_the_database() -> None:
     """Test setup, not a write: every kind of record, those pointed to last;
     trees are cut first, since parents are protected."""
     Event.objects.update(parent=None, repeat_of=None)
+    for __, model in XARXA_COLLECTIONS:
+        model.objects.update(owner=None)  # every record may be kept by an organisation
     Agreement.objects.update(renews=None)
     Organization.objects.update(parent=None)
     Area.objects.update(parent=None)

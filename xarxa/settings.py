@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "xarxa.activity",
     "xarxa.training",
     "xarxa.interop",
+    "xarxa.accounts",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +134,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "xarxa.accounts.middleware.ViewerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -151,6 +153,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "xarxa.accounts.middleware.viewer",
             ],
         },
     },
@@ -199,6 +202,33 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("XARXA_MEDIA_ROOT", VAR_DIR / "media"))
+
+# Front-end packages come from npm at setup (package.json, package-lock.json);
+# only the files the pages load are collected.
+NODE_MODULES = Path(os.environ.get("XARXA_NODE_MODULES", PROJECT_DIR / "node_modules"))
+STATICFILES_DIRS = [
+    (f"vendor/{name}", NODE_MODULES / package / "dist")
+    for name, package in (("htmx", "htmx.org"), ("leaflet", "leaflet"))
+    if (NODE_MODULES / package / "dist").is_dir()
+]
+
+# Accounts: sign-in pages, and mail for password resets and invitations,
+# written to the console unless an SMTP server is configured.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "directory"
+LOGOUT_REDIRECT_URL = "directory"
+if os.environ.get("XARXA_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["XARXA_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("XARXA_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("XARXA_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("XARXA_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("XARXA_EMAIL_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("XARXA_FROM_EMAIL", "xarxa@localhost")
+# How long an invitation link works.
+XARXA_INVITATION_DAYS = int(os.environ.get("XARXA_INVITATION_DAYS", "14"))
 
 # The admin edits a whole organisation at once; imports are done by the CLI.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000

@@ -51,6 +51,8 @@ class Campaign(PopoloModel):
     """An awareness campaign: what it promotes (the values of the cooperative
     identity), the themes it addresses, and its actions, which are events."""
 
+    OWNER_FROM = ("organization_id",)
+
     class Value(models.TextChoices):
         # The values of the cooperative identity (International Co-operative
         # Alliance, Statement on the Cooperative Identity, 1995).
@@ -178,6 +180,8 @@ class Event(PopoloModel):
     meeting of a FEDAIA commission, a training course, an awareness action.
     Its `organization` is the body whose meeting it is, or the network whose
     activity it is: the hours given to it count for that network."""
+
+    OWNER_FROM = ("organization_id",)
 
     class Classification(models.TextChoices):
         FESTIVAL = "festival", _("festival")
@@ -360,6 +364,9 @@ class Participation(PopoloModel):
     people it reached."""
 
     ID_FROM = None
+    OWNER_FROM = ("organization_id", "on_behalf_of_id")
+    # Whoever keeps the event keeps the attendance list too.
+    KEPT_BY = ("owner_id", "event__owner_id")
 
     class Role(models.TextChoices):
         ORGANISER = "organiser", _("organiser")

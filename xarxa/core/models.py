@@ -80,6 +80,24 @@ def json_referrers(obj: PopoloModel) -> list[type[PopoloModel]]:
     return kinds
 
 
+class Visibility(models.TextChoices):
+    """Who may see a record. Private means the people of the owning
+    organisation (and of the network whose body it is); site
+    administrators see everything."""
+
+    PUBLIC = "public", _("public")
+    MEMBERS = "members", _("signed-in users")
+    PRIVATE = "private", _("private")
+
+
+def visibility_field(default: str = Visibility.PUBLIC) -> models.CharField:
+    return models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=default,
+        help_text=_("Public: anyone. Signed-in users: anyone with an account. "
+                    "Private: the owning organisation only."),
+    )
+
+
 class PopoloModel(models.Model):
     """A record that is also a Popolo object: its primary key is the id written
     in the Popolo export, so `xarxa history ID` and every other command takes
@@ -98,6 +116,14 @@ class PopoloModel(models.Model):
         _("illustrative"), default=False,
         help_text=_("An example made up for the demo, not a fact of any source."),
     )
+    visibility = visibility_field()
+    # The organisation whose people edit the record (and see it when it is
+    # private). An organisation's own people always edit the organisation.
+    owner = models.ForeignKey(
+        "directory.Organization", verbose_name=_("owner"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+", db_index=False,
+        help_text=_("The organisation whose editors keep this record."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -107,12 +133,26 @@ class PopoloModel(models.Model):
     # Ids made from names read better in exports and URLs; personal records and
     # links get opaque ids so no name leaks through them.
     ID_FROM: ClassVar[str | None] = "name"
+    # Columns tried in order by `default_owner`.
+    OWNER_FROM: ClassVar[tuple[str, ...]] = ()
+    # Lookups naming the organisations whose people keep the record: they
+    # edit it, and see it when it is private (xarxa.accounts.rules).
+    KEPT_BY: ClassVar[tuple[str, ...]] = ("owner_id",)
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
         return str(getattr(self, self.ID_FROM or "id", None) or self.id)
+
+    @classmethod
+    def default_owner(cls, row: dict[str, Any]) -> str | None:
+        """The owner a new record gets when none is given, from its own
+        columns (a membership belongs to its member organisation)."""
+        for column in cls.OWNER_FROM:
+            if row.get(column):
+                return str(row[column])
+        return None
 
     def to_popolo(self) -> dict[str, Any]:
         """The record as a Popolo object (what the history keeps), without timestamps."""

@@ -46,6 +46,7 @@ EMBEDDED = {
     "area", "parent",
 }
 TIMESTAMPS = ("created_at", "updated_at")
+VISIBILITIES = ("public", "members", "private")
 
 
 @dataclass(frozen=True)
@@ -78,13 +79,18 @@ class Spec:
     hook_keys: tuple[str, ...] = ()
     hook_columns: tuple[str, ...] = ()
     id_optional: bool = False
+    # Who may see a record unless it says otherwise (core.models.Visibility);
+    # the export writes `visibility` only when it differs from this.
+    default_visibility: str = "public"
     # Rules across the fields of one object, on column values.
     rules: list[Callable[[dict[str, Any]], list[Problem]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        # Every record may name the organisation that keeps it.
+        self.fields = [*self.fields, F("owner_id", kind=REF, ref="organizations")]
         self.by_key = {f.key: f for f in self.fields}
         self.columns = ["id", *(f.col for f in self.fields), *self.hook_columns,
-                        "sources", "extra", "illustrative"]
+                        "sources", "extra", "illustrative", "visibility"]
         self.defaults: dict[str, Any] = {
             f.col: None if f.kind in (DATE, REF, JSON, TIME, INT, DECIMAL) else
             False if f.kind == BOOL else "" for f in self.fields
@@ -119,6 +125,8 @@ class Spec:
             out["sources"] = row["sources"]
         if row.get("illustrative"):
             out["illustrative"] = True
+        if row.get("visibility", self.default_visibility) != self.default_visibility:
+            out["visibility"] = row["visibility"]
         for key, value in (row.get("extra") or {}).items():
             out.setdefault(key, value)
         return out
@@ -139,6 +147,7 @@ class Spec:
             row[col] = []
         row["sources"] = []
         row["illustrative"] = False
+        row["visibility"] = self.default_visibility
         extra: dict[str, Any] = {}
         row["extra"] = extra
         ident = obj.get("id")
@@ -178,6 +187,12 @@ class Spec:
                     problems.append(Problem(f"{pointer}/illustrative", _("must be true or false")))
                 else:
                     row["illustrative"] = value
+            elif key == "visibility":
+                if value not in VISIBILITIES:
+                    problems.append(Problem(f"{pointer}/visibility", _(
+                        'must be one of "public", "members" or "private"')))
+                else:
+                    row["visibility"] = value
             elif key in EMBEDDED and value not in (None, []):
                 problems.append(Problem(f"{pointer}/{pointer_token(key)}", _(
                     "embedded objects are not read; list them at the top level and refer "

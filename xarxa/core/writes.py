@@ -86,6 +86,11 @@ def create(model: type[M], values: dict[str, Any], *, actor: Actor, batch: str =
         obj = model(**values)
         if not obj.pk:
             obj.pk = model.new_id(values)
+        if not obj.owner_id and "owner" not in values and "owner_id" not in values:
+            owner = model.default_owner(obj.row())
+            owners: Any = model._meta.get_field("owner").related_model
+            if owner and owners._default_manager.filter(pk=owner).exists():
+                obj.owner_id = owner
         validate(obj)
         obj.save(force_insert=True)
         history_row(

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xarxa.core import popolo
 from xarxa.core.fields import PartialDateField
-from xarxa.core.models import PopoloModel
+from xarxa.core.models import PopoloModel, Visibility, visibility_field
 from xarxa.core.popolo import F
+from xarxa.core.text import search_text
 from xarxa.core.trees import check_parent
+from xarxa.core.validation import Problem
 
 
 def popolo_lists() -> list[F]:
@@ -17,6 +21,17 @@ def popolo_lists() -> list[F]:
         F("contact_details", kind=popolo.LIST),
         F("links", kind=popolo.LIST),
     ]
+
+
+def organization_search_text(row: dict) -> str:
+    others = [o.get("name") for o in row.get("other_names") or [] if isinstance(o, dict)]
+    return search_text(row.get("name"), row.get("id"), more=[o for o in others if isinstance(o, str)])
+
+
+def read_search_text(obj: dict, row: dict, pointer: str) -> list[Problem]:
+    """The importer's rows carry the folded names, as saves do."""
+    row["search_text"] = organization_search_text(row)
+    return []
 
 
 class Organization(PopoloModel):
@@ -41,6 +56,10 @@ class Organization(PopoloModel):
         STANDING_COMMITTEE = "standing committee", _("standing committee")
         COMMISSION = "commission", _("commission")
         WORKING_GROUP = "working group", _("working group")
+
+    # A body is kept by the network (or body) it is part of.
+    OWNER_FROM = ("parent_id",)
+    KEPT_BY = ("id", "owner_id")
 
     name = models.TextField(_("name"))
     classification = models.CharField(
@@ -71,6 +90,8 @@ class Organization(PopoloModel):
     )
     contact_details = models.JSONField(_("contact details"), default=list, blank=True)
     links = models.JSONField(_("links"), default=list, blank=True)
+    # Derived from the names, for accent-insensitive search (core.text.fold).
+    search_text = models.TextField(editable=False, default="")
 
     POPOLO = popolo.Spec(
         "organizations",
@@ -87,6 +108,8 @@ class Organization(PopoloModel):
             *popolo_lists(),
         ],
         date_pairs=[("founding_date", "dissolution_date")],
+        read_hook=read_search_text,
+        hook_columns=("search_text",),
     )
 
     class Meta:
@@ -104,6 +127,13 @@ class Organization(PopoloModel):
     def clean(self) -> None:
         super().clean()
         check_parent(self)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = organization_search_text(self.row())
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            kwargs["update_fields"] = {*fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def network(self) -> Organization:
         """The network a body belongs to (itself when it is not a body)."""
@@ -125,6 +155,7 @@ class Person(PopoloModel):
 
     ID_FROM = None
 
+    visibility = visibility_field(Visibility.PRIVATE)
     name = models.TextField(_("name"))
     sort_name = models.TextField(_("sort name"), blank=True)
     given_name = models.TextField(_("given name"), blank=True)
@@ -159,6 +190,7 @@ class Person(PopoloModel):
             *popolo_lists(),
         ],
         date_pairs=[("birth_date", "death_date")],
+        default_visibility=Visibility.PRIVATE,
     )
 
     class Meta:

@@ -32,6 +32,7 @@ class Post(PopoloModel):
     empty (vacant) or be held by someone the source does not name."""
 
     ID_FROM = "label"
+    OWNER_FROM = ("organization_id",)
 
     label = models.TextField(_("label"))
     other_label = models.JSONField(_("other labels"), default=list, blank=True)
@@ -152,6 +153,9 @@ class Membership(PopoloModel):
     it may be left unknown only for a seat (a post) whose holder is not named."""
 
     ID_FROM = None
+    OWNER_FROM = ("member_organization_id", "on_behalf_of_id", "organization_id")
+    # A network keeps the memberships in it and its bodies, too.
+    KEPT_BY = ("owner_id", "organization_id")
 
     person = models.ForeignKey(
         "directory.Person", verbose_name=_("person"), null=True, blank=True,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xarxa.core import dates, popolo
 from xarxa.core.fields import PartialDateField
-from xarxa.core.models import PopoloModel
+from xarxa.core.models import PopoloModel, Visibility, visibility_field
 from xarxa.core.popolo import F
 from xarxa.core.validation import Problem
 from xarxa.training import documents
@@ -108,7 +108,17 @@ def add_years(day: dt.date, years: int) -> dt.date:
 class Agreement(PopoloModel):
     """An agreement between organisations, with each party's role. Its status
     (draft, signed, in force, expiring, expired, renewed) follows from its
-    dates (`xarxa.training.status`)."""
+    dates (`xarxa.training.status`). Seen by signed-in users unless it says
+    otherwise; kept by its first party."""
+
+    visibility = visibility_field(Visibility.MEMBERS)
+
+    @classmethod
+    def default_owner(cls, row: dict[str, Any]) -> str | None:
+        for party in row.get("parties") or []:
+            if isinstance(party, dict) and party.get("organization_id"):
+                return str(party["organization_id"])
+        return None
 
     class Kind(models.TextChoices):
         PLACEMENTS = "educational cooperation", _("educational cooperation (placements)")
@@ -175,6 +185,7 @@ class Agreement(PopoloModel):
         ],
         date_pairs=[("start_date", "end_date"), ("end_date", "extended_until")],
         rules=[agreement_rules],
+        default_visibility=Visibility.MEMBERS,
     )
 
     class Meta:
@@ -305,10 +316,18 @@ class AgreementDocument(PopoloModel):
 
     ID_FROM = None
 
+    KEPT_BY = ("owner_id", "agreement__owner_id")
+
+    visibility = visibility_field(Visibility.PRIVATE)
     agreement = models.ForeignKey(
         Agreement, verbose_name=_("agreement"), on_delete=models.PROTECT,
         related_name="documents", db_index=False,
     )
+
+    @classmethod
+    def default_owner(cls, row: dict[str, Any]) -> str | None:
+        owner = Agreement.objects.filter(pk=row.get("agreement_id")).values_list("owner_id", flat=True)
+        return next(iter(owner), None)
     title = models.TextField(_("title"), blank=True)
     file = DocumentFileField(_("file"), upload_to=document_upload_to, max_length=300)
     content_type = models.CharField(_("type"), max_length=100, blank=True, editable=False)
@@ -325,6 +344,7 @@ class AgreementDocument(PopoloModel):
             F("size", kind=popolo.INT),
             F("sha256", max_length=64),
         ],
+        default_visibility=Visibility.PRIVATE,
     )
 
     class Meta:
@@ -497,6 +517,9 @@ class Placement(PopoloModel):
     to the hosting entity and the university."""
 
     ID_FROM = None
+    OWNER_FROM = ("host_id",)
+
+    visibility = visibility_field(Visibility.PRIVATE)
 
     class Kind(models.TextChoices):
         CURRICULAR = "curricular", _("curricular")
@@ -555,6 +578,7 @@ class Placement(PopoloModel):
         ],
         date_pairs=[("start_date", "end_date")],
         rules=[placement_rules],
+        default_visibility=Visibility.PRIVATE,
     )
 
     class Meta:
