@@ -88,3 +88,91 @@ def query_baseline(_query_baselines):
             + "\n".join(q["sql"][:200] for q in captured.captured_queries))
 
     return check
+
+
+# -- Personas (STYLE.md): the ISOM demo, and the people who use it -----------
+# Every permission test is one line per persona. The other entity is the
+# neighbourhood coordinadora of the demo, which ISOM works with but whose
+# records are its own.
+
+ISOM = "isom"
+OTHER_ENTITY = "coordinadora-congres-indians"
+PASSWORD = "a-long-test-password-1"  # noqa: S105 (test accounts only)
+
+
+@pytest.fixture
+def demo(db):
+    """The ISOM demo network (areas, organisations, events, agreements)."""
+    from xarxa.core.writes import Actor
+    from xarxa.interop.demo_loader import load_demo
+
+    load_demo(actor=Actor("test:demo"))
+
+
+def make_user(username: str, *, org: str | None = None, level: str | None = None,
+              superuser: bool = False):
+    from django.contrib.auth.models import User
+
+    from xarxa.accounts.models import Role
+
+    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD,
+                                    is_superuser=superuser, is_staff=superuser)
+    if org:
+        Role.objects.create(user=user, organization_id=org, level=level)
+    return user
+
+
+def signed_in(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def visitor(db):
+    """Someone who is not signed in."""
+    from django.test import Client
+
+    client = Client()
+    client.user = None
+    return client
+
+
+@pytest.fixture
+def isom_editor(demo):
+    return signed_in(make_user("isom-editor", org=ISOM, level="editor"))
+
+
+@pytest.fixture
+def isom_admin(demo):
+    return signed_in(make_user("isom-admin", org=ISOM, level="administrator"))
+
+
+@pytest.fixture
+def isom_viewer(demo):
+    return signed_in(make_user("isom-viewer", org=ISOM, level="viewer"))
+
+
+@pytest.fixture
+def other_editor(demo):
+    """An editor of another entity on the same installation."""
+    return signed_in(make_user("other-editor", org=OTHER_ENTITY, level="editor"))
+
+
+@pytest.fixture
+def site_admin(demo):
+    return signed_in(make_user("site-admin", superuser=True))
+
+
+PERSONAS = ("visitor", "isom_viewer", "isom_editor", "other_editor", "site_admin")
+
+
+@pytest.fixture(params=PERSONAS)
+def persona(request, demo):
+    """Each persona in turn: `persona.name` and `persona.client`."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(name=request.param, client=request.getfixturevalue(request.param))
