@@ -1,7 +1,6 @@
 """The personas every permission test uses hold the roles they say."""
 
 from tests.conftest import ISOM, OTHER_ENTITY
-
 from xarxa.accounts.rules import Viewer
 
 
