@@ -216,6 +216,13 @@ class WritePathAdmin(admin.ModelAdmin):
     list_fields = ("other_names", "identifiers", "contact_details", "links", "other_label")
     source_fields = ("sources", "extra")
 
+    def get_autocomplete_fields(self, request: HttpRequest) -> Any:
+        # The owner is one organisation among a hundred thousand: a search box.
+        fields = tuple(super().get_autocomplete_fields(request))
+        if "owner" not in fields and any(f.name == "owner" for f in self.model._meta.fields):
+            fields += ("owner",)
+        return fields
+
     # -- who -------------------------------------------------------------------
     def actor(self, request: HttpRequest) -> writes.Actor:
         return writes.Actor.of_user(request.user, "admin")
@@ -268,10 +275,13 @@ class WritePathAdmin(admin.ModelAdmin):
         lists = [f for f in fields if f in self.list_fields]
         sources = [f for f in fields if f in self.source_fields]
         record = [f for f in fields if f in self.record_fields]
-        main = [f for f in fields if f not in {*lists, *sources, *record, "id"}]
+        access = [f for f in fields if f in ("visibility", "owner")]
+        main = [f for f in fields if f not in {*lists, *sources, *record, *access, "id"}]
         if "id" in fields:
             main.insert(0, "id")
         fieldsets: list[tuple[Any, dict[str, Any]]] = [(None, {"fields": main})]
+        if access:
+            fieldsets.append((_("Who sees it and who keeps it"), {"fields": access}))
         if lists:
             fieldsets.append((_("Names, identifiers, contacts and links"),
                               {"fields": lists, "classes": ["collapse"]}))

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.db import models
+from django.utils.translation import get_language
 
 from xarxa.core.models import classification_label
 
@@ -30,3 +31,36 @@ def safe_url(value: object) -> str:
     except ValueError:
         return ""
     return text if scheme in SAFE_SCHEMES else ""
+
+
+@register.filter
+def partial_date(value: object) -> str:
+    """`{{ m.start_date|partial_date }}`: a partial ISO date in the user's
+    language — "2009", "juny del 2015", "15 de juny de 2021"."""
+    import datetime as dt
+
+    from django.utils import formats
+
+    text = str(value or "")
+    parts = text.split("-")
+    try:
+        if len(parts) == 1 and text:
+            return str(int(parts[0]))
+        if len(parts) == 2:
+            return formats.date_format(dt.date(int(parts[0]), int(parts[1]), 1), "YEAR_MONTH_FORMAT")
+        if len(parts) == 3:
+            day = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+            return catalan_date(day) if get_language().startswith("ca") else formats.date_format(day)
+    except ValueError:
+        pass
+    return text
+
+
+def catalan_date(day: object) -> str:
+    """"15 de juny de 2021", "3 d'octubre de 2025": Catalan elides "de"
+    before a vowel, which Django's format strings cannot say."""
+    from django.utils import formats
+
+    month = formats.date_format(day, "F")
+    de = "d'" if month[:1].lower() in "aeiouàèéíòóú" else "de "
+    return f"{formats.date_format(day, 'j')} {de}{month} de {formats.date_format(day, 'Y')}"
