@@ -64,3 +64,13 @@ def catalan_date(day: object) -> str:
     month = formats.date_format(day, "F")
     de = "d'" if month[:1].lower() in "aeiouàèéíòóú" else "de "
     return f"{formats.date_format(day, 'j')} {de}{month} de {formats.date_format(day, 'Y')}"
+
+
+@register.filter
+def local_name(obj: object) -> str:
+    """`{{ org|local_name }}`: an organisation's name in the user's language
+    when one of its other names is in it, else its name."""
+    name_in = getattr(obj, "name_in", None)
+    if name_in is None:
+        return str(obj or "")
+    return str(name_in((get_language() or "ca")[:2]))
