@@ -14,9 +14,8 @@ from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
-from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
@@ -243,16 +242,9 @@ class AgreementDocumentAdmin(WritePathAdmin):
         obj = self.get_object(request, unquote(object_id))
         if obj is None or not self.has_view_permission(request, obj):
             raise Http404
-        name = obj.file.name
-        if not documents.is_stored_name(name) or not default_storage.exists(name):
-            raise Http404
-        response = FileResponse(
-            default_storage.open(name, "rb"), as_attachment=True, filename=obj.download_name(),
-            content_type=obj.content_type or "application/octet-stream")
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        from xarxa.training.views import attachment  # the pages send files alike
+
+        return attachment(obj)
 
     @admin.display(description=_("size"), ordering="size")
     def show_size(self, obj: AgreementDocument) -> str:
