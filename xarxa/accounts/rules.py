@@ -90,6 +90,8 @@ class Viewer:
 
     def visible_or_none_q(self, model: type[models.Model], relation: str) -> Q:
         """For an optional relation: kept when it is empty or visible."""
+        if self.site_admin:
+            return Q()  # `Q(...) | Q()` would keep only the empty relations
         return Q(**{f"{relation}__isnull": True}) | self.visible_q(model, f"{relation}__")
 
     def visible(self, queryset: models.QuerySet) -> models.QuerySet:
