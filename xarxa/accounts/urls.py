@@ -10,7 +10,7 @@ ships its own `registration/password_*.html`, which would be found first.
 from django.contrib.auth import views as auth
 from django.urls import path
 
-from xarxa.accounts import views
+import xarxa.accounts.views as views
 from xarxa.accounts.forms import SignInForm
 
 urlpatterns = [

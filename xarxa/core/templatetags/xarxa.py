@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlsplit
 
 from django import template
@@ -37,7 +38,6 @@ def safe_url(value: object) -> str:
 def partial_date(value: object) -> str:
     """`{{ m.start_date|partial_date }}`: a partial ISO date in the user's
     language — "2009", "juny del 2015", "15 de juny de 2021"."""
-    import datetime as dt
 
     from django.utils import formats
 
@@ -56,7 +56,7 @@ def partial_date(value: object) -> str:
     return text
 
 
-def catalan_date(day: object) -> str:
+def catalan_date(day: dt.date) -> str:
     """"15 de juny de 2021", "3 d'octubre de 2025": Catalan elides "de"
     before a vowel, which Django's format strings cannot say."""
     from django.utils import formats
@@ -74,3 +74,15 @@ def local_name(obj: object) -> str:
     if name_in is None:
         return str(obj or "")
     return str(name_in((get_language() or "ca")[:2]))
+
+
+@register.simple_tag
+def maybe_url(name: str, *args: object) -> str:
+    """`{% maybe_url "membership-new" as url %}`: the URL, or "" while no page
+    has that name yet (pages built in parallel link to each other)."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
