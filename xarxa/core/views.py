@@ -28,16 +28,23 @@ def lookup(request: HttpRequest, collection: str) -> HttpResponse:
     model = model_for(collection)
     query = request.GET.get("q") or next(
         (v for k, v in request.GET.items() if k not in ("q",)), "")
-    terms = words(str(query)[:200])
+    text = str(query)[:200]
+    terms = words(text)
     found = viewer_of(request).visible(model._default_manager.all())
     if collection == "organizations":
         for term in terms:
             found = found.filter(search_text__contains=term)
     else:
-        for term in terms:
+        # Names are matched as typed, and also without accents where the
+        # typed word had none to lose ("comissio" is not "comissió" for the
+        # database, but "comissió" and "tècnica" are found as typed).
+        raw = text.split()[:8]
+        for i, term in enumerate(terms):
             q = Q()
             for field in LOOKUPS[collection]:
                 q |= Q(**{f"{field}__icontains": term})
+                if i < len(raw) and raw[i].lower() != term:
+                    q |= Q(**{f"{field}__icontains": raw[i]})
             found = found.filter(q | Q(pk=term))
     records = list(found.order_by(*model._meta.ordering or ["pk"])[:LOOKUP_LIMIT]) if terms else []
     return render(request, "core/lookup_options.html", {"records": records})

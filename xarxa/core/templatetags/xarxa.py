@@ -42,6 +42,9 @@ def partial_date(value: object) -> str:
     from django.utils import formats
 
     text = str(value or "")
+    if "T" in text:  # an event's wall-clock time: the date, then the hour
+        day, __, clock = text.partition("T")
+        return f"{partial_date(day)} {clock[:5]}"
     parts = text.split("-")
     try:
         if len(parts) == 1 and text:
