@@ -16,8 +16,10 @@ component. Times of day are given with their time zone
 VTIMEZONE, worked out from the zone's own transitions (zoneinfo). Dates and
 partial dates are all-day events: `2025-10` spans the month.
 
-No person appears in a feed: participants are not listed. Every event is
-public for now; per-record visibility comes with the web application issue.
+No person appears in a feed: participants are not listed. A feed served
+to someone carries only the events they may see (`Calendar.viewer`; feeds are
+mostly fetched without a session: public events only), and an event joined
+by the organisation only through a participation they may see.
 """
 
 from __future__ import annotations
@@ -376,23 +378,30 @@ class Calendar:
     updated_at: dt.datetime | None = None
     # The public page of the organisation, when the caller knows its address.
     page_url: str | None = None
+    # Who the feed is for (accounts.rules.Viewer): only what they may see.
+    # None (the CLI's export) writes every event.
+    viewer: Any = None
 
     def events(self) -> QuerySet[Any, tuple[Any, ...]]:
         """The events of the calendar (the COLUMNS), in order of start. For an
         organisation, an event both of its tree and joined by it, or joined
         more than once, comes more than once, side by side (`write` keeps one):
         two indexed halves, where an OR across them would read every event."""
-        from xarxa.activity.models import Event
+        from xarxa.activity.models import Event, Participation
 
         tree = _tree(self._model(), self.ident)
+        seen = self.viewer.visible_q(Event) if self.viewer is not None else Q()
         if self.kind == "area":
-            return (Event.objects.filter(area_id__in=tree)
+            return (Event.objects.filter(area_id__in=tree).filter(seen)
                     .order_by("start_date", "id").values_list(*COLUMNS))
-        own = Event.objects.filter(organization_id__in=tree)
+        own = Event.objects.filter(organization_id__in=tree).filter(seen)
         # A join, which the databases run from the participations' indexes
         # (an `id IN (subquery)` there had PostgreSQL read every event).
-        joined = Event.objects.filter(Q(participations__organization_id=self.ident)
-                                      | Q(participations__on_behalf_of_id=self.ident))
+        joined = Event.objects.filter(
+            (Q(participations__organization_id=self.ident)
+             | Q(participations__on_behalf_of_id=self.ident))
+            & (self.viewer.visible_q(Participation, "participations__")
+               if self.viewer is not None else Q())).filter(seen)
         both = own.order_by().values_list(*COLUMNS).union(joined.order_by().values_list(*COLUMNS),
                                                           all=True)
         return both.order_by("start_date", "id")
@@ -461,26 +470,33 @@ class Calendar:
         return len(spans)
 
 
-def calendar_for(organization: str | None = None, area: str | None = None) -> Calendar:
+def calendar_for(organization: str | None = None, area: str | None = None,
+                 viewer: Any = None) -> Calendar:
     """The calendar of an organisation (with its bodies' events and the events
-    it takes part in) or of an area (with the areas inside it). Raises
-    LookupError, with a message for people, for an id no record has."""
+    it takes part in) or of an area (with the areas inside it), holding only
+    what `viewer` may see when one is given. Raises LookupError, with a
+    message for people, for an id no record has (or none `viewer` may see)."""
     if organization:
         from xarxa.directory.models import Organization
 
-        found = (Organization.objects.filter(pk=organization)
-                 .values_list("name", "other_names", "updated_at").first())
+        orgs = Organization.objects.filter(pk=organization)
+        if viewer is not None:
+            orgs = viewer.visible(orgs)
+        found = orgs.values_list("name", "other_names", "updated_at").first()
         if found is None:
             raise LookupError(_('No organisation has the id "%(id)s".') % {"id": organization})
         name = _name_in(found[0], found[1], (get_language() or "")[:2])
-        return Calendar("organization", organization, name, found[2])
+        return Calendar("organization", organization, name, found[2], viewer=viewer)
     if area:
         from xarxa.territory.models import Area
 
-        place = Area.objects.filter(pk=area).values_list("name", "updated_at").first()
+        places = Area.objects.filter(pk=area)
+        if viewer is not None:
+            places = viewer.visible(places)
+        place = places.values_list("name", "updated_at").first()
         if place is None:
             raise LookupError(_('No area has the id "%(id)s".') % {"id": area})
-        return Calendar("area", area, place[0], place[1])
+        return Calendar("area", area, place[0], place[1], viewer=viewer)
     raise LookupError(_("Name an organisation or an area."))
 
 

@@ -22,10 +22,11 @@ from xarxa.core import times, writes
 from xarxa.core.validation import InputError, Problem
 
 # What an edition takes from the one it repeats.
+# Its keeper and who may see it too: a private event's edition stays private.
 COPIED = ("name", "description", "classification", "location", "area_id", "organization_id",
-          "campaign_id", "timezone", "yearly", "illustrative")
+          "campaign_id", "timezone", "yearly", "illustrative", "visibility")
 PARTICIPATION_COPIED = ("person_id", "organization_id", "on_behalf_of_id", "role", "objectives",
-                        "illustrative")
+                        "illustrative", "visibility")
 TRAILING_YEAR = re.compile(r"(?<![0-9])[0-9]{4}\Z")
 
 
@@ -137,6 +138,8 @@ def _copy(source: Event, years: int, parent: Event | None, made: Repeated,
     year = year_of(start) or year_of(parent.start_date if parent else None)
     assert year is not None  # the event repeated has a start date
     values: dict[str, Any] = {name: getattr(source, name) for name in COPIED}
+    if source.owner_id:
+        values["owner_id"] = source.owner_id
     values |= {
         "id": edition_id(source.pk, year, year_of(source.start_date) or year - years),
         "start_date": start, "end_date": end, "status": Event.Status.PLANNED,
@@ -152,6 +155,8 @@ def _copy(source: Event, years: int, parent: Event | None, made: Repeated,
     organisers = source.participations.filter(role__in=Participation.ORGANISER_ROLES).order_by("pk")
     for participation in organisers:
         copied = {name: getattr(participation, name) for name in PARTICIPATION_COPIED}
+        if participation.owner_id:
+            copied["owner_id"] = participation.owner_id
         try:
             writes.create(Participation, {**copied, "event_id": edition.pk}, actor=actor,
                           batch=batch)

@@ -9,8 +9,10 @@ it in the history, so the latest change, the feed and the reader's language
 name the version. (Any change anywhere gives a new version: a client then
 downloads a feed that may be the same, never keeps a stale one.)
 
-Every event is public for now; per-record visibility comes with the web
-application issue. No person appears in a feed.
+A feed carries only the events its reader may see: calendar applications
+fetch without a session, so mostly the public ones. The version names what
+the reader may see too, so a feed cached for one reader is never taken for
+another's. No person appears in a feed.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django.utils.http import content_disposition_header, http_date
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from xarxa.accounts.rules import Viewer, viewer_of
 from xarxa.activity import ical
 from xarxa.history.models import Change
 
@@ -45,8 +48,9 @@ def area_calendar(request: HttpRequest, pk: str) -> HttpResponseBase:
 
 
 def _feed(request: HttpRequest, pk: str, **which: str) -> HttpResponseBase:
+    viewer = viewer_of(request)
     try:
-        feed = ical.calendar_for(**which)
+        feed = ical.calendar_for(**which, viewer=viewer)
     except LookupError as exc:
         raise Http404(str(exc)) from None
     if feed.kind == "organization":
@@ -55,7 +59,7 @@ def _feed(request: HttpRequest, pk: str, **which: str) -> HttpResponseBase:
     moments = [m for m in (latest[1] if latest else None, feed.updated_at) if m is not None]
     modified = max(moments) if moments else None
     version = "\n".join([FORMAT, feed.kind, feed.ident, get_language() or "", feed.page_url or "",
-                         ical.uid_domain(), str(latest[0] if latest else ""),
+                         ical.uid_domain(), reader(viewer), str(latest[0] if latest else ""),
                          feed.updated_at.isoformat() if feed.updated_at else ""])
     etag = '"' + hashlib.sha256(version.encode("utf-8", "replace")).hexdigest()[:32] + '"'
     last_modified = int(modified.timestamp()) if modified else None
@@ -74,7 +78,21 @@ def _feed(request: HttpRequest, pk: str, **which: str) -> HttpResponseBase:
         response.headers[key] = value
     response.headers["Content-Disposition"] = (
         content_disposition_header(False, _filename(pk)) or "inline")
+    if viewer.authenticated:
+        # What it holds depends on who asks: no shared cache may keep it.
+        response.headers["Cache-Control"] = "private"
     return response
+
+
+def reader(viewer: Viewer) -> str:
+    """What the reader may see, for the feed's version: a visitor, a
+    signed-in user (and the organisations whose private events they see),
+    or a site administrator."""
+    if viewer.site_admin:
+        return "admin"
+    if not viewer.authenticated:
+        return "public"
+    return "members:" + ",".join(sorted(viewer.orgs))
 
 
 def _filename(pk: str) -> str:
