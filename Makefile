@@ -11,7 +11,7 @@ export XARXA_VAR_DIR ?= $(CURDIR)/var
 # The address served is an allowed host (set XARXA_ALLOWED_HOSTS for a name).
 export XARXA_ALLOWED_HOSTS ?= 127.0.0.1,localhost,[::1],$(HOST)
 
-.PHONY: run test setup system-deps browser-deps migrate demo-if-empty serve lint typecheck bench clean messages
+.PHONY: run test setup system-deps browser-deps migrate demo-if-empty serve lint typecheck bench bench-pages clean messages
 
 run: setup migrate demo-if-empty serve
 
@@ -77,6 +77,10 @@ messages: setup
 
 bench: setup
 	$(BIN)/python bench/import_popolo.py $(BENCH_ARGS)
+
+# The pages at 100,000 organisations (docs/performance.md); PAGES_ARGS=--scale 0.01 for a quick look.
+bench-pages: setup
+	$(BIN)/python bench/pages.py $(PAGES_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache node_modules

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for FORM_RENDERER
     "xarxa.core",
     "xarxa.history",
     "xarxa.territory",
@@ -141,6 +142,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "xarxa.urls"
 WSGI_APPLICATION = "xarxa.wsgi.application"
+# Widgets render with the project's templates too (core/ref_widget.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {
@@ -206,16 +209,19 @@ MEDIA_ROOT = Path(os.environ.get("XARXA_MEDIA_ROOT", VAR_DIR / "media"))
 # Front-end packages come from npm at setup (package.json, package-lock.json);
 # only the files the pages load are collected.
 NODE_MODULES = Path(os.environ.get("XARXA_NODE_MODULES", PROJECT_DIR / "node_modules"))
-STATICFILES_DIRS = [
-    (f"vendor/{name}", NODE_MODULES / package / "dist")
+STATICFILES_DIRS: list = [
+    BASE_DIR / "static",  # Xarxa's own CSS and scripts (xarxa/ is not an app)
+    *((f"vendor/{name}", NODE_MODULES / package / "dist")
     for name, package in (("htmx", "htmx.org"), ("leaflet", "leaflet"))
-    if (NODE_MODULES / package / "dist").is_dir()
+    if (NODE_MODULES / package / "dist").is_dir()),
 ]
 
 # Accounts: sign-in pages, and mail for password resets and invitations,
 # written to the console unless an SMTP server is configured.
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "directory"
+LOGIN_REDIRECT_URL = "home"
+# Sign in with a username or an e-mail address.
+AUTHENTICATION_BACKENDS = ["xarxa.accounts.backends.UsernameOrEmailBackend"]
 LOGOUT_REDIRECT_URL = "directory"
 if os.environ.get("XARXA_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -229,6 +235,9 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("XARXA_FROM_EMAIL", "xarxa@localhost")
 # How long an invitation link works.
 XARXA_INVITATION_DAYS = int(os.environ.get("XARXA_INVITATION_DAYS", "14"))
+# Where Xarxa is served (https://xarxa.example.org), for links made outside a
+# request: `xarxa invite` mails one.
+XARXA_BASE_URL = os.environ.get("XARXA_BASE_URL", "")
 
 # The admin edits a whole organisation at once; imports are done by the CLI.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000

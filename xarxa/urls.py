@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("xarxa.territory.urls")),  # areas
     path("", include("xarxa.network.urls")),  # memberships, seats, representations
     path("", include("xarxa.activity.page_urls")),  # events, participations, campaigns, calendar
+    path("", include("xarxa.activity.calendar_urls")),
     path("", include("xarxa.training.urls")),  # agreements, documents, placements
     path("accounts/", include("xarxa.accounts.urls")),  # sign in, roles, invitations
     path("calendar/", include("xarxa.activity.urls")),  # iCalendar feeds

@@ -176,7 +176,7 @@ def edit_record(
         form = form_class(initial=initial or {}, **kwargs)
     return render(request, template, {
         "form": form, "title": title, "instance": instance,
-        "cancel_url": success(instance) if instance is not None else "/",
+        "cancel_url": success(instance) if instance is not None else reverse("home"),
         **(context or {}),
     }, status=400 if form.is_bound and form.errors else 200)
 
