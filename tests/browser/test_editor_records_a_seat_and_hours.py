@@ -18,7 +18,7 @@ def choose(page, box, words: str, option: str | re.Pattern) -> None:
     holds the record's id)."""
     box.fill(words)
     suggestions = page.locator(f"datalist#{box.get_attribute('list')} option").filter(has_text=option)
-    expect(suggestions.first).to_be_attached()
+    expect(suggestions.first).to_be_attached(timeout=15_000)
     box.fill(suggestions.first.get_attribute("value"))
 
 

@@ -20,8 +20,9 @@ IN_CODE = re.compile(r"""\b(?:_|gettext|gettext_lazy)\(\s*(["'])((?:(?!\1).)+)\1
 WITH_VARIABLES = ("on behalf of",)
 LANGUAGES = ("ca", "es", "en")
 # Phrases of the demo's records that happen to be UI phrases in another
-# language: ISOM's source is its page «Treball en xarxa».
-RECORDS_SAY = {"Treball en xarxa"}
+# language: ISOM's source is its page «Treball en xarxa», and the meetings of
+# the Taula's working group are named "Reunió del grup de treball…".
+RECORDS_SAY = {"Treball en xarxa", "grup de treball"}
 # Dates written the English way ("Nov. 20, 2025", "4 October 2025") on a page
 # in another language.
 ENGLISH_DATES = re.compile(

@@ -83,7 +83,11 @@ class RecordForm(forms.ModelForm):
             if name == "owner":
                 continue
             if issubclass(model, PopoloModel):
-                field.queryset = viewer.visible(queryset)
+                visible = viewer.visible(queryset)
+                # An edit keeps what the record already points to, even where
+                # the editor may not see it (a private person in the seat).
+                current = getattr(self.instance, f"{name}_id", None) if self.instance.pk else None
+                field.queryset = visible | queryset.filter(pk=current) if current else visible
             if name in self.LOOKUP_FIELDS:
                 field.widget = RefWidget(self.LOOKUP_FIELDS[name])
         if "owner" in self.fields:

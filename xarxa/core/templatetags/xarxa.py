@@ -80,12 +80,10 @@ def local_name(obj: object) -> str:
 
 
 @register.simple_tag
-def maybe_url(name: str, *args: object) -> str:
-    """`{% maybe_url "membership-new" as url %}`: the URL, or "" while no page
-    has that name yet (pages built in parallel link to each other)."""
-    from django.urls import NoReverseMatch, reverse
+def route(name: str, *args: object) -> str:
+    """`{% route "membership-new" as url %}`: the URL of a route, kept in a
+    variable. Unlike `{% url … as var %}`, a route that is gone fails loudly
+    instead of leaving a link out without a word."""
+    from django.urls import reverse
 
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+    return reverse(name, args=args)
