@@ -43,8 +43,8 @@ def partial_date(value: object) -> str:
 
     text = str(value or "")
     if "T" in text:  # an event's wall-clock time: the date, then the hour
-        day, __, clock = text.partition("T")
-        return f"{partial_date(day)} {clock[:5]}"
+        date_part, __, clock = text.partition("T")
+        return f"{partial_date(date_part)} {clock[:5]}"
     parts = text.split("-")
     try:
         if len(parts) == 1 and text:
