@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+# Test processes (pytest-xdist); TEST_WORKERS=0 runs them in this one.
+TEST_WORKERS ?= 2
 export XARXA_VAR_DIR ?= $(CURDIR)/var
 # The address served is an allowed host (set XARXA_ALLOWED_HOSTS for a name).
 export XARXA_ALLOWED_HOSTS ?= 127.0.0.1,localhost,[::1],$(HOST)
@@ -18,7 +20,7 @@ run: setup migrate demo-if-empty serve
 test: setup browser-deps
 	$(BIN)/ruff check xarxa tests bench
 	$(BIN)/mypy xarxa
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Debian packages the project needs: gettext to compile the translations.
 system-deps:

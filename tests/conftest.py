@@ -84,7 +84,7 @@ def query_baseline(_query_baselines):
         if regenerate or name not in baselines:
             updated[name] = count
             if not regenerate:
-                pytest.fail(f"no query baseline for {name!r} ({count} queries): run the tests "
+                pytest.fail(f"no query baseline for {name!r} ({count} queries): run the tests (-n 0) "
                             "with XARXA_UPDATE_QUERY_BASELINES=1 and commit query_counts.json")
             return
         assert count == baselines[name], (
@@ -104,13 +104,48 @@ OTHER_ENTITY = "coordinadora-congres-indians"
 PASSWORD = "a-long-test-password-1"  # noqa: S105 (test accounts only)
 
 
-@pytest.fixture
-def demo(db):
-    """The ISOM demo network (areas, organisations, events, agreements)."""
+DEMO_APPS = ("territory", "directory", "network", "activity", "training", "history")
+
+
+@pytest.fixture(scope="session")
+def _demo_records(django_db_setup, django_db_blocker):
+    """The demo's records, loaded once per test session through the real
+    loader and read back; the transaction is then rolled back."""
+    from django.apps import apps
+    from django.db import transaction
+
     from xarxa.core.writes import Actor
     from xarxa.interop.demo_loader import load_demo
 
-    load_demo(actor=Actor("test:demo"))
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo(actor=Actor("test:demo"))
+        records = [(model, list(model._default_manager.all()))
+                   for label in DEMO_APPS for model in apps.get_app_config(label).get_models()]
+        transaction.set_rollback(True)
+    return records
+
+
+@pytest.fixture
+def demo(db, _demo_records):
+    """The ISOM demo network (areas, organisations, events, agreements, and
+    the history of their loading), as `xarxa demo` loads it. Loading it takes
+    two seconds (the barris' boundaries are checked point by point); copying
+    the rows loaded once takes a few milliseconds, and the foreign keys are
+    checked at the end of each test's transaction."""
+    import copy
+
+    from xarxa.history.models import Change
+
+    for model, objects in _demo_records:
+        copies = []
+        for obj in objects:
+            twin = copy.copy(obj)
+            twin._state = copy.copy(obj._state)
+            twin._state.adding = True
+            if model is Change:
+                twin.pk = None  # numbered by the database, after the rows tests add
+            copies.append(twin)
+        model._default_manager.bulk_create(copies)
 
 
 def make_user(username: str, *, org: str | None = None, level: str | None = None,
