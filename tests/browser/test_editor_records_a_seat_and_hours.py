@@ -15,7 +15,9 @@ PERSON = "Laia Nova Representant"
 def choose(page, box, words: str, option: str | re.Pattern) -> None:
     """Type `words` in a lookup box and pick the suggestion that reads
     `option`, as a person picks from the list the box offers (the box then
-    holds the record's id)."""
+    holds the record's id). The page's scripts must have run first: typing
+    before htmx is listening asks nothing."""
+    page.wait_for_load_state("load")
     box.fill(words)
     suggestions = page.locator(f"datalist#{box.get_attribute('list')} option").filter(has_text=option)
     expect(suggestions.first).to_be_attached(timeout=15_000)
