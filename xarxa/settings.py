@@ -66,11 +66,17 @@ def sqlite_database(path: str) -> dict:
                 "PRAGMA foreign_keys=ON;"
                 "PRAGMA busy_timeout=10000;"
                 "PRAGMA cache_size=-65536;"
+                # Reads through the OS's page cache instead of copying pages
+                # in: a directory search over 100,000 organisations from a
+                # fresh connection, 80 → 59 ms (docs/performance.md).
+                "PRAGMA mmap_size=268435456;"
             ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
         "TEST": {"NAME": os.environ.get("XARXA_TEST_SQLITE") or None},
+        # A worker keeps its connection, and with it SQLite's page cache.
+        "CONN_MAX_AGE": int(os.environ.get("XARXA_CONN_MAX_AGE", "60")),
     }
 
 

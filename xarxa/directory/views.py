@@ -28,6 +28,7 @@ from xarxa.accounts.rules import Viewer, viewer_of, with_bodies
 from xarxa.activity.models import Event, Participation
 from xarxa.core import dates, times
 from xarxa.core.models import PopoloModel, _collections
+from xarxa.core.paging import CappedPaginator
 from xarxa.core.templatetags.xarxa import partial_date
 from xarxa.core.text import fold, words
 from xarxa.directory.models import Organization, Person
@@ -197,7 +198,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             Membership.objects.filter(member_organization=OuterRef("pk"), organization_id__in=places)
             .filter(dates.current_q()).filter(v.visible_q(Membership))))
     orgs = orgs.select_related("area").order_by("name", "id")
-    page = Paginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
 
     context = {
         "page": page, "query": query, "kind": kind, "area": area, "network": network,
