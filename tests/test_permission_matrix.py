@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import ISOM, make_user, signed_in
+from tests.test_agreement_pages import A_2022, PDF
 from xarxa.core.writes import Actor, create
 from xarxa.history.models import Change
 from xarxa.network.models import Post
+from xarxa.training.models import AgreementDocument
 
 OK = {200}
 LOGIN = {302}  # to the sign-in page
@@ -66,7 +69,7 @@ ROUTES: dict[str, tuple[dict[str, set[int]] | None, list[str]]] = {
     "calendar": (EVERYONE, []),
     "agreements": (EVERYONE, []),
     "agreement-new": (CREATE, []),
-    "agreement-document": (PRIVATE, ["demo-document-01"]),
+    "agreement-document": (PRIVATE, ["matrix-document"]),
     "agreement-edit": (EDIT_ISOM, ["conveni-isom-universitat-a-2022"]),
     "agreement-document-new": (EDIT_ISOM, ["conveni-isom-universitat-a-2022"]),
     "placement-new": (EDIT_ISOM, ["conveni-isom-universitat-a-2022"]),
@@ -135,9 +138,16 @@ def test_every_route_says_who_may_use_it():
 
 
 @pytest.fixture
-def clients(demo, visitor, isom_viewer, isom_editor, isom_admin, other_editor, site_admin):
+def clients(demo, visitor, isom_viewer, isom_editor, isom_admin, other_editor, site_admin, settings,
+            tmp_path, django_capture_on_commit_callbacks):
     create(Post, {"id": "matrix-seat", "label": "Vocalia", "organization_id": "fedaia-junta-directiva",
                   "owner_id": ISOM}, actor=Actor("test"))
+    # A document whose file is on disk (files are written when their
+    # transaction commits).
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with django_capture_on_commit_callbacks(execute=True):
+        create(AgreementDocument, {"id": "matrix-document", "agreement_id": A_2022, "title": "Annex",
+                                   "file": ContentFile(PDF, name="annex.pdf")}, actor=Actor("test"))
     return {"visitor": visitor, "isom_viewer": isom_viewer, "isom_editor": isom_editor,
             "isom_admin": isom_admin, "other_editor": other_editor, "site_admin": site_admin}
 
