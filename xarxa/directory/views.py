@@ -342,6 +342,7 @@ def organization(request: HttpRequest, pk: str) -> HttpResponse:
     # Others who sit somewhere for it: organisations on its behalf, and people.
     for_it = [tie(m, v, today) for m in Membership.objects.filter(on_behalf_of=org)
               .filter(mq).select_related("organization__parent", "post", "member_organization",
+                                         "on_behalf_of",
                                          "person")
               .order_by("organization__name", "pk")[:TIES_SHOWN]]
     own_people = [tie(m, v, today) for m in Membership.objects.filter(
