@@ -17,20 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from xarxa.accounts import actions
 from xarxa.accounts.models import Invitation, Role
+from xarxa.core import admin as core_admin
 from xarxa.core.admin import WriteRefused, refusal
 
 
-class RefusalsShown(admin.ModelAdmin):
-    """A refused write is told as a message on the page, not a crash."""
-
-    def changeform_view(self, request: HttpRequest, object_id: str | None = None,
-                        form_url: str = "", extra_context: Any = None) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except WriteRefused as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return HttpResponseRedirect(request.get_full_path())
+class RefusalsShown(core_admin.RefusalsShown):
+    """Refusals as messages, on the change form and on the delete page."""
 
     def delete_view(self, request: HttpRequest, object_id: str,
                     extra_context: Any = None) -> HttpResponse:

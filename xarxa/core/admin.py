@@ -199,7 +199,20 @@ def delete_selected(modeladmin: WritePathAdmin, request: HttpRequest,
     return None
 
 
-class WritePathAdmin(admin.ModelAdmin):
+class RefusalsShown(admin.ModelAdmin):
+    """A refused write is told as a message on the page, not a crash."""
+
+    def changeform_view(self, request: HttpRequest, object_id: str | None = None,
+                        form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except WriteRefused as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class WritePathAdmin(RefusalsShown):
     """A model admin whose every write goes through `xarxa.core.writes`.
 
     Forms validate with the models' own rules (ModelForm runs `full_clean`),
@@ -320,15 +333,6 @@ class WritePathAdmin(admin.ModelAdmin):
                 f"{type(self).__name__}: inlines and many-to-many fields do not go "
                 "through xarxa.core.writes"
             )
-
-    def changeform_view(self, request: HttpRequest, object_id: str | None = None,
-                        form_url: str = "", extra_context: Any = None) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except WriteRefused as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return HttpResponseRedirect(request.get_full_path())
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         try:
