@@ -40,6 +40,18 @@ def english(settings):
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def fresh_graph():
+    # The network is kept in memory, keyed by the newest history id; each test's
+    # database rolls back, and the next one may reach the same id with other
+    # data, so every test starts with nothing kept.
+    from xarxa.graph import analysis, store
+
+    store.STORE.forget()
+    analysis.forget()
+    yield
+
+
 # -- Query-count baselines (after NetBox's utilities/testing/query_counts.py) --
 # Each page or endpoint's number of SQL queries is kept in query_counts.json
 # and must not change unnoticed: an N+1 shows up as a failed test. After a

@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "xarxa.training",
     "xarxa.interop",
     "xarxa.accounts",
+    "xarxa.graph",
 ]
 
 MIDDLEWARE = [
