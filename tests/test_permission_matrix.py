@@ -96,6 +96,16 @@ ROUTES: dict[str, tuple[dict[str, set[int]] | None, list[str]]] = {
     "organization-calendar": (EVERYONE, [ISOM]),
     "area-calendar": (EVERYONE, ["barcelona-neighbourhood-62"]),
     "lookup": (EVERYONE, ["organizations"]),
+    # The network: everyone, each seeing their own graph (test_graph_visibility.py).
+    "graph:explorer": (EVERYONE, []),
+    "graph:data": (EVERYONE, []),
+    "graph:path_json": (dict.fromkeys(EVERYONE, {400}), []),  # without ?from=&to=: a clear 400
+    "graph:table": (EVERYONE, []),
+    "graph:path": (EVERYONE, []),
+    "graph:representations": (EVERYONE, []),
+    "graph:analysis": (EVERYONE, []),
+    "graph:evolution": (EVERYONE, ["fedaia"]),
+    "graph:export": (EVERYONE, ["gexf"]),
     "set_language": (None, []),
 }
 # Routes that change something, and who may not: a POST from these personas
@@ -126,7 +136,7 @@ def named_routes() -> set[str]:
                 walk(p.url_patterns, p.namespace or namespace)
             elif isinstance(p, URLPattern):
                 assert p.name, f"every route has a name: {p.pattern}"
-                names.add(p.name)
+                names.add(f"{namespace}:{p.name}" if namespace else p.name)
 
     walk(get_resolver().url_patterns, None)
     return names

@@ -346,9 +346,8 @@ def centrality(lens: Lens, sources: int | None = None, seed: int = 1) -> Central
         estimates = []
         for batch in batches:
             part = np.array(graph.betweenness(directed=False, sources=batch.tolist()), dtype=float)
-            # Each source's paths are counted from one end only: scale to all
-            # sources, as the exact undirected measure counts each pair once.
-            estimates.append(part * (n / len(batch)) / 2)
+            # The paths from a sample of sources, scaled to all of them.
+            estimates.append(part * (n / len(batch)))
         stack = np.vstack(estimates)
         weights = np.array([len(x) for x in batches], dtype=float)
         betweenness = (stack * weights[:, None]).sum(axis=0) / weights.sum()
