@@ -90,37 +90,67 @@ class Store:
         self.full: dict[bool, tuple[ig.Graph, np.ndarray, np.ndarray]] = {}
         self.lenses: OrderedDict[tuple[Any, ...], Lens] = OrderedDict()
         self.private_keepers: frozenset[int] = frozenset()
+        self.pinned = False
 
     def forget(self) -> None:
         """Drop everything kept (the tests' databases roll back between tests,
         so a history id may come back with other data)."""
         with self.lock:
             self.base = None
+            self.pinned = False
             self.full = {}
             self.lenses.clear()
 
     # -- the base --------------------------------------------------------
     def current(self, using: str = "default") -> b.Base:
         """The base, read again if anything was written since."""
-        from xarxa.history.models import Change
-
-        generation = Change.objects.using(using).order_by("-id").values_list("id", flat=True).first() or 0
+        if self.pinned and self.base is not None:
+            return self.base
+        generation = b.generation_of(using)
         with self.lock:
-            if self.base is None or self.base.generation != generation:
+            if self.base is None or generation < self.base.generation:
                 self.load(b.build(using))
+            elif self.base.generation != generation:
+                mended = b.patch(self.base, using)
+                if mended is None:
+                    self.load(b.build(using))
+                else:
+                    self.mend(mended)
             assert self.base is not None
             return self.base
 
-    def load(self, base: b.Base) -> None:
-        """Use `base` (the benchmark gives one made of bare edges)."""
+    def mend(self, mended: b.Patch) -> None:
+        """Bring the kept graphs up to date with a patched base: the edges
+        taken out are deleted, the new ones appended, in the base's order."""
         with self.lock:
+            for unfold, (graph, __, __) in list(self.full.items()):
+                if len(mended.removed):
+                    graph.delete_edges(mended.removed.tolist())
+                if mended.new_nodes:
+                    graph.add_vertices(mended.new_nodes)
+                base = mended.base
+                if mended.added:
+                    tail = slice(base.n_edges - mended.added, base.n_edges)
+                    src, dst = base.src[tail], base.dst[tail]
+                    if not unfold:
+                        src, dst = base.rep[src], base.rep[dst]
+                    graph.add_edges(np.column_stack((src, dst)))
+                full_src, full_dst = (base.src, base.dst) if unfold else \
+                    (base.rep[base.src], base.rep[base.dst])
+                self.full[unfold] = (graph, full_src, full_dst)
+            self.base = mended.base
+            self.lenses.clear()
+            self.private_keepers = keepers_of(mended.base)
+
+    def load(self, base: b.Base, pin: bool = False) -> None:
+        """Use `base`; pinned (the benchmark's bare edges), the database is
+        not asked whether it moved on."""
+        with self.lock:
+            self.pinned = pin
             self.base = base
             self.full = {}
             self.lenses.clear()
-            keepers = set(base.keeper[base.vis == b.PRIVATE].tolist())
-            keepers |= set(base.node_keeper[base.node_vis == b.PRIVATE].tolist())
-            keepers |= set(np.nonzero(base.node_vis == b.PRIVATE)[0].tolist())
-            self.private_keepers = frozenset(keepers - {b.NO_NODE})
+            self.private_keepers = keepers_of(base)
 
     def whole(self, unfold: bool) -> tuple[ig.Graph, np.ndarray, np.ndarray]:
         """Every edge of the base as one graph (bodies folded or not), in the
@@ -196,6 +226,15 @@ class Store:
         return Lens(base=base, graph=lens_graph, edge_ids=edge_ids, shown=shown,
                     src=src[edge_ids], dst=dst[edge_ids], as_of=day, types=wanted,
                     people=people, unfold=unfold, audience=audience)
+
+
+def keepers_of(base: b.Base) -> frozenset[int]:
+    """The organisations keeping something private: only their people's
+    lenses differ from every signed-in user's."""
+    keepers = set(base.keeper[base.vis == b.PRIVATE].tolist())
+    keepers |= set(base.node_keeper[base.node_vis == b.PRIVATE].tolist())
+    keepers |= set(np.nonzero(base.node_vis == b.PRIVATE)[0].tolist())
+    return frozenset(keepers - {b.NO_NODE})
 
 
 def seen_by(audience: Any, vis: np.ndarray, keeper: np.ndarray) -> np.ndarray:
