@@ -60,10 +60,14 @@ def around(lens: Lens, seeds: Sequence[int], radius: int, limit: int) -> Answer:
     for step in range(1, radius + 1):
         if not frontier:
             break
-        found: set[int] = set()
-        for v in frontier:
-            found.update(graph.neighbors(v))
-        layer = [v for v in found if v not in distance]
+        if len(layers[0]) == 1:
+            # One seed: igraph walks the layer in C.
+            layer = graph.neighborhood(layers[0][0], order=step, mindist=step)
+        else:
+            found: set[int] = set()
+            for v in frontier:
+                found.update(graph.neighbors(v))
+            layer = [v for v in found if v not in distance]
         for v in layer:
             distance[v] = step
         layers.append(layer)
