@@ -31,3 +31,16 @@ def search_text(*parts: str | None, more: Iterable[str] = ()) -> str:
 def words(query: str) -> list[str]:
     """The folded words of a query, at most eight (each must match)."""
     return fold(query).split()[:8]
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A CSV or XLSX cell a spreadsheet shows as text and never runs as a
+    formula: text starting with = + - @, a tab or a carriage return gets a
+    leading apostrophe. Other values are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -45,6 +45,13 @@ def dated(start: str | None, end: str | None) -> str:
     return ""
 
 
+def chunked(ids: list[str], size: int = 10_000) -> Iterable[list[str]]:
+    """Ids a few thousand at a time: SQLite takes a limited number of
+    parameters in one query."""
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
+
+
 class Words:
     """What the sentences of one answer need: node names as the audience may
     see them, and the names of the records behind co-participations and
@@ -65,13 +72,14 @@ class Words:
         if events:
             from xarxa.activity.models import Event
 
-            self.events = {i: (n, s or "") for i, n, s in Event.objects.filter(
-                id__in=sorted(events)).values_list("id", "name", "start_date")}
+            for chunk in chunked(sorted(events)):
+                self.events.update({i: (n, s or "") for i, n, s in Event.objects.filter(
+                    id__in=chunk).values_list("id", "name", "start_date")})
         if agreements:
             from xarxa.training.models import Agreement
 
-            self.agreements = dict(Agreement.objects.filter(id__in=sorted(agreements))
-                                   .values_list("id", "name"))
+            for chunk in chunked(sorted(agreements)):
+                self.agreements.update(Agreement.objects.filter(id__in=chunk).values_list("id", "name"))
 
     def name(self, node: int) -> str:
         if node == b.NO_NODE:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -48,7 +49,8 @@ class GraphQuery(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["types"].choices = [(t, explain.type_label(t)) for t in b.EDGE_TYPES]
+        types: Any = self.fields["types"]
+        types.choices = [(t, explain.type_label(t)) for t in b.EDGE_TYPES]
 
     def clean_as_of(self) -> str | None:
         value = self.cleaned_data.get("as_of") or None
@@ -139,7 +141,7 @@ def answer_json(request: HttpRequest, lens: Lens, answer: questions.Answer,
     base = lens.base
     coords = layout(lens, answer)
     words = explain.Words(lens, answer.base_edges.tolist())
-    area_names = area_labels({base.areas[v] for v in answer.nodes if base.areas[v]})
+    area_names = area_labels({a for v in answer.nodes if (a := base.areas[v])})
     degree = lens.graph.degree(answer.nodes) if answer.nodes else []
     pagerank, betweenness = small_measures(lens, answer) if metrics else ({}, {})
     nodes = []
@@ -347,7 +349,7 @@ def evolution_page(request: HttpRequest, pk: str) -> HttpResponse:
                                                     "peak": max((r[3] for r in rows), default=0)})
 
 
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
+def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     from xarxa.graph import exports
 
     if fmt not in exports.FORMATS:

@@ -25,6 +25,7 @@ from xarxa.activity.hours import (
     parse_year,
 )
 from xarxa.core.commands import refuse
+from xarxa.core.text import spreadsheet_cell
 from xarxa.core.validation import InputError
 
 HELP = """Print the hours an organisation gave each network in a year, per network and per
@@ -54,7 +55,6 @@ one per network or member, and the total, told apart by the "level" column."""
 
 FIGURE_KEYS = ("hours", "events", "people", "organization_participations", "participations",
                "hours_not_recorded")
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def figures_json(figures: Figures, people: bool) -> dict[str, Any]:
@@ -87,13 +87,6 @@ def federation_json(fed: FederationHours, people: bool) -> dict[str, Any]:
                     for r in fed.members],
         "totals": figures_json(fed.totals, people),
     }
-
-
-def cell(value: object) -> object:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
-    return value
 
 
 def figure_cells(figures: Figures, people: bool) -> list[object]:
@@ -225,7 +218,7 @@ class Command(BaseCommand):
                                  *figure_cells(net.figures, people)])
                 rows.append(["member", *member, "", "", *figure_cells(report.totals, people)])
             rows.append(["total", "", "", "", "", *figure_cells(result.totals, people)])
-        writer.writerows([[cell(v) for v in row] for row in rows])
+        writer.writerows([[spreadsheet_cell(v) for v in row] for row in rows])
         return buf.getvalue()
 
     def text(self, result: HoursReport | FederationHours, people: bool) -> list[str]:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from xarxa.core import dates
+from xarxa.core.text import spreadsheet_cell
 from xarxa.directory.models import Organization
 from xarxa.training import status as agreement_status
 from xarxa.training.models import Agreement, kind_label, role_label
@@ -30,12 +31,9 @@ CSV_COLUMNS = ["id", "name", "kind", "status", "signed_on", "start_date", "end_d
                "extended_until", "days_left", "parties", "warnings"]
 
 
-def csv_safe(value: Any) -> str:
+def csv_safe(value: Any) -> object:
     """A cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
+    return spreadsheet_cell("" if value is None else str(value))
 
 
 def as_of_day(value: str | None) -> dt.date:
