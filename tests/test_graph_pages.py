@@ -105,3 +105,11 @@ def test_a_hostile_name_stays_text_everywhere(visitor, demo):
         body = visitor.get(url).content.decode()
         assert HOSTILE not in body
         assert "&lt;img src=x onerror=alert(1)&gt;" in body
+
+
+def test_the_ego_network_as_data_for_other_software(visitor, demo):
+    data = json.loads(visitor.get("/graph/ego.json?focus=isom&radius=2").content)
+    assert {n["id"]: n["distance"] for n in data["nodes"]}["taula-tercer-sector"] == 2
+    assert {"source": "isom", "target": "fedaia", "type": "membership", "start": "2009", "end": None} in [
+        {k: e[k] for k in ("source", "target", "type", "start", "end")} for e in data["edges"]]
+    assert visitor.get("/graph/ego.json").status_code == 400

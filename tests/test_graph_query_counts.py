@@ -11,6 +11,7 @@ from xarxa.network.models import Membership
 
 URLS = ["/graph/data.json?focus=isom", "/graph/data.json?focus=isom&radius=3&as_of=2020",
         "/graph/path.json?from=isom&to=taula-tercer-sector", "/graph/table/?focus=isom",
+        "/graph/ego.json?focus=isom&radius=2",
         "/graph/path/?from=isom&to=taula-tercer-sector", "/graph/representations/?org=isom",
         "/graph/analysis/", "/graph/data.json?area=barcelona-neighbourhood-62"]
 

@@ -100,6 +100,7 @@ ROUTES: dict[str, tuple[dict[str, set[int]] | None, list[str]]] = {
     "graph:explorer": (EVERYONE, []),
     "graph:data": (EVERYONE, []),
     "graph:path_json": (dict.fromkeys(EVERYONE, {400}), []),  # without ?from=&to=: a clear 400
+    "graph:ego_json": (dict.fromkeys(EVERYONE, {400}), []),  # without ?focus=: a clear 400
     "graph:table": (EVERYONE, []),
     "graph:path": (EVERYONE, []),
     "graph:representations": (EVERYONE, []),

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from django.utils.translation import ngettext
 
 from xarxa.core.templatetags.xarxa import partial_date
@@ -65,6 +66,8 @@ class Words:
         if lens.audience not in ("all", "public"):
             mine = list(lens.audience[1])
             self.node_ok[mine] |= base.node_vis[mine] == b.PRIVATE
+        self.words: dict[str, str] = {}
+        self.dates: dict[str, str] = {}
         self.events: dict[str, tuple[str, str]] = {}
         self.agreements: dict[str, str] = {}
         events = {base.record_id(e) for e in edges if base.etype[e] == b.CO_PARTICIPATION}
@@ -81,6 +84,30 @@ class Words:
             for chunk in chunked(sorted(agreements)):
                 self.agreements.update(Agreement.objects.filter(id__in=chunk).values_list("id", "name"))
 
+    # A map's answer holds thousands of ties: each sentence's words are
+    # looked up once per answer, not once per tie.
+    def t(self, msgid: str) -> str:
+        found = self.words.get(msgid)
+        if found is None:
+            found = self.words[msgid] = _(msgid)
+        return found
+
+    def date(self, value: str) -> str:
+        found = self.dates.get(value)
+        if found is None:
+            found = self.dates[value] = partial_date(value)
+        return found
+
+    def dated(self, start: str | None, end: str | None) -> str:
+        if start and end:
+            return " " + self.t(N_("from %(start)s to %(end)s")) % {
+                "start": self.date(start), "end": self.date(end)}
+        if start:
+            return " " + self.t(N_("since %(start)s")) % {"start": self.date(start)}
+        if end:
+            return " " + self.t(N_("until %(end)s")) % {"end": self.date(end)}
+        return ""
+
     def name(self, node: int) -> str:
         if node == b.NO_NODE:
             return ""
@@ -93,7 +120,8 @@ class Words:
         """A body, with its network when that is not obvious: "the board of FEDAIA"."""
         if node == b.NO_NODE or node == network:
             return self.name(network)
-        return _("%(body)s of %(network)s") % {"body": self.name(node), "network": self.name(network)}
+        return self.t(N_("%(body)s of %(network)s")) % {
+            "body": self.name(node), "network": self.name(network)}
 
     def sentence(self, edge: int) -> str:
         base = self.lens.base
@@ -105,33 +133,34 @@ class Words:
         via, other = int(base.via[edge]), int(base.other[edge])
         if kind == b.MEMBERSHIP:
             if other != b.NO_NODE:
-                return _("%(a)s is a member of %(b)s, represented by %(other)s") % {
-                    **names, "other": self.name(other)} + dated(start, end)
-            return _("%(a)s is a member of %(b)s") % names + dated(start, end)
+                return self.t(N_("%(a)s is a member of %(b)s, represented by %(other)s")) % {
+                    **names, "other": self.name(other)} + self.dated(start, end)
+            return self.t(N_("%(a)s is a member of %(b)s")) % names + self.dated(start, end)
         if kind == b.SEAT:
             network = int(base.rep[c])
             where = self.body(c, network)
             if other != b.NO_NODE:
-                return _("%(a)s holds a seat on %(body)s, filled by %(other)s") % {
-                    "a": names["a"], "body": where, "other": self.name(other)} + dated(start, end)
-            return _("%(a)s sits on %(body)s") % {"a": names["a"], "body": where} + dated(start, end)
+                return self.t(N_("%(a)s holds a seat on %(body)s, filled by %(other)s")) % {
+                    "a": names["a"], "body": where, "other": self.name(other)} + self.dated(start, end)
+            return self.t(N_("%(a)s sits on %(body)s")) % {
+                "a": names["a"], "body": where} + self.dated(start, end)
         if kind == b.REPRESENTATION:
             network = int(base.rep[via]) if via != b.NO_NODE else b.NO_NODE
-            return _("%(a)s represents %(b)s on %(body)s") % {
-                **names, "body": self.body(via, network)} + dated(start, end)
+            return self.t(N_("%(a)s represents %(b)s on %(body)s")) % {
+                **names, "body": self.body(via, network)} + self.dated(start, end)
         if kind == b.CO_PARTICIPATION:
             name, when = self.events.get(base.record_id(edge), ("", start or ""))
-            event = {"event": name, "date": partial_date(when[:10])}
+            event = {"event": name, "date": self.date(when[:10])}
             if via in (a, c):
                 # One of them held it: "ISOM took part in the meeting of FEDAIA's board".
                 guest, host = (a, c) if via == c else (c, a)
-                return _("%(a)s took part in %(event)s (%(date)s), held by %(host)s") % {
+                return self.t(N_("%(a)s took part in %(event)s (%(date)s), held by %(host)s")) % {
                     "a": self.name(guest), "host": self.body(host, int(base.rep[host])), **event}
-            return _("%(a)s and %(b)s took part in %(event)s (%(date)s)") % {**names, **event}
+            return self.t(N_("%(a)s and %(b)s took part in %(event)s (%(date)s)")) % {**names, **event}
         if kind == b.AGREEMENT:
-            return _("%(a)s and %(b)s are parties to the agreement %(agreement)s") % {
-                **names, "agreement": self.agreements.get(base.record_id(edge), "")} + dated(start, end)
-        return _("%(a)s is part of %(b)s") % names
+            return self.t(N_("%(a)s and %(b)s are parties to the agreement %(agreement)s")) % {
+                **names, "agreement": self.agreements.get(base.record_id(edge), "")} + self.dated(start, end)
+        return self.t(N_("%(a)s is part of %(b)s")) % names
 
 
 def step_sentences(lens: Lens, edges: list[int], said: dict[int, str]) -> list[str]:

@@ -94,20 +94,18 @@ def around(lens: Lens, seeds: Sequence[int], radius: int, limit: int) -> Answer:
 def among(lens: Lens, nodes: Iterable[int]) -> tuple[list[int], int]:
     """The lens edges between `nodes`, and how many go from them to others."""
     graph = lens.graph
-    inside = set(nodes)
-    edges: set[int] = set()
-    cut = 0
-    for v in inside:
-        incident = graph.incident(v)
-        if not incident:
-            continue
-        ends = np.where(lens.src[incident] == v, lens.dst[incident], lens.src[incident])
-        for e, other in zip(incident, ends.tolist(), strict=True):
-            if other in inside:
-                edges.add(e)
-            else:
-                cut += 1
-    return sorted(edges), cut
+    inside = np.zeros(lens.base.n_nodes, dtype=bool)
+    listed = list(nodes)
+    inside[listed] = True
+    incident: list[int] = []
+    for v in listed:
+        incident.extend(graph.incident(v))
+    if not incident:
+        return [], 0
+    edges = np.array(incident, dtype=np.int64)
+    both = inside[lens.src[edges]] & inside[lens.dst[edges]]
+    # An edge between two kept nodes is listed from both ends (once for a loop).
+    return np.unique(edges[both]).tolist(), int((~both).sum())
 
 
 def ego(lens: Lens, node_id: str, radius: int = 1, limit: int = LIMIT) -> Answer:

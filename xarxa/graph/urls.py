@@ -7,6 +7,7 @@ app_name = "graph"
 urlpatterns = [
     path("", views.explorer, name="explorer"),
     path("data.json", views.data, name="data"),
+    path("ego.json", views.ego_json, name="ego_json"),
     path("path.json", views.path_json, name="path_json"),
     path("table/", views.table, name="table"),
     path("path/", views.path_page, name="path"),

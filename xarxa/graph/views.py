@@ -123,7 +123,7 @@ def layout(lens: Lens, answer: questions.Answer) -> np.ndarray:
         if v in answer.focus[:1]:
             seed[i] = (0.0, 0.0)
     coords = np.array(graph.layout_fruchterman_reingold(
-        seed=seed.tolist(), niter=60 if n > 5_000 else 150, grid="auto").coords)
+        seed=seed.tolist(), niter=50 if n > 500 else 150, grid="auto").coords)
     span = np.abs(coords).max() or 1.0
     return coords / span
 
@@ -201,8 +201,9 @@ def small_measures(lens: Lens, answer: questions.Answer) -> tuple[dict[int, floa
     where = {v: i for i, v in enumerate(answer.nodes)}
     pairs = {tuple(sorted((where[int(lens.src[e])], where[int(lens.dst[e])]))) for e in answer.edges}
     graph = ig.Graph(n=len(answer.nodes), edges=sorted(pairs))
-    pr = graph.pagerank()
-    bw = graph.betweenness(directed=False) if len(answer.nodes) <= 1_000 else [0.0] * len(pr)
+    # ARPACK: 12 ms on 2,000 nodes where the default PRPACK took 300 ms.
+    pr = graph.pagerank(implementation="arpack")
+    bw = graph.betweenness(directed=False) if len(answer.nodes) <= 500 else [0.0] * len(pr)
     return ({v: round(pr[i], 6) for v, i in where.items()},
             {v: round(bw[i], 3) for v, i in where.items()})
 
@@ -226,6 +227,37 @@ def data(request: HttpRequest) -> JsonResponse:
     lens = lens_for(request, query)
     answer = answer_for(request, query)
     return JsonResponse(answer_json(request, lens, answer), json_dumps_params={"ensure_ascii": False})
+
+
+def ego_json(request: HttpRequest) -> JsonResponse:
+    """`/graph/ego.json?focus=isom&radius=2`: the ego network as data — the
+    nodes with their distance, the ties with their kind and dates — without
+    the map's layout and sentences: what other software asks for."""
+    form = read_query(request)
+    if not form.is_valid():
+        return bad_query(form)
+    query = form.cleaned_data
+    if not query.get("focus"):
+        return JsonResponse({"errors": {"focus": [_("Name an organisation.")]}}, status=400)
+    lens = lens_for(request, query)
+    answer = questions.ego(lens, query["focus"], query.get("radius") or 1,
+                           query.get("limit") or questions.LIMIT)
+    base = lens.base
+    words = explain.Words(lens, [])
+    edge_ids = answer.base_edges
+    return JsonResponse({
+        "as_of": lens.as_of, "focus": query["focus"] if answer.nodes else None,
+        "nodes": [{"id": base.ids[v], "label": words.name(v), "kind": b.NODE_KINDS[int(base.kinds[v])],
+                   "classification": base.classifications[v], "distance": answer.distance.get(v, 0)}
+                  for v in answer.nodes],
+        "edges": [{"id": f"e{e}", "source": base.ids[int(lens.src[j])], "target": base.ids[int(lens.dst[j])],
+                   "type": b.EDGE_TYPES[int(base.etype[e])],
+                   "start": b.key_text(int(base.start[e])), "end": b.key_text(int(base.end[e]), is_end=True)}
+                  for j, e in zip(answer.edges, edge_ids.tolist(), strict=True)],
+        "total": {"nodes": answer.total_nodes}, "left_out": {
+            "nodes": answer.left_out_nodes, "edges": answer.left_out_edges},
+        "explanation": answer.explanation,
+    }, json_dumps_params={"ensure_ascii": False})
 
 
 def path_json(request: HttpRequest) -> JsonResponse:
