@@ -319,9 +319,36 @@ class Centrality:
     simple: ig.Graph | None = None
 
 
+def pagerank(lens: Lens) -> np.ndarray:
+    """PageRank of the shown nodes (in the order of `np.nonzero(lens.shown)`),
+    on the lens's own graph: several ties between two organisations weigh
+    more than one."""
+    if not lens.n_nodes:
+        return np.array([])
+    values = np.array(lens.graph.pagerank(directed=False), dtype=float)[lens.shown]
+    total = values.sum()
+    return values / total if total else values
+
+
+def component_sizes(lens: Lens) -> np.ndarray:
+    """The sizes of the connected groups of shown nodes, largest first."""
+    if not lens.n_nodes:
+        return np.array([], dtype=np.int64)
+    membership = np.array(lens.graph.connected_components().membership, dtype=np.int64)
+    sizes = np.bincount(membership[lens.shown])
+    return np.sort(sizes[sizes > 0])[::-1]
+
+
 def simple_graph(lens: Lens) -> tuple[ig.Graph, np.ndarray]:
     """The lens's shown nodes with one tie per pair (multiple ties between two
-    organisations weigh as one in the measures)."""
+    organisations weigh as one in betweenness and communities), made once
+    per lens."""
+    if "simple" not in lens.kept:
+        lens.kept["simple"] = _simple_graph(lens)
+    return lens.kept["simple"]  # type: ignore[no-any-return]
+
+
+def _simple_graph(lens: Lens) -> tuple[ig.Graph, np.ndarray]:
     shown = np.nonzero(lens.shown)[0]
     where = np.full(lens.base.n_nodes, -1, dtype=np.int64)
     where[shown] = np.arange(len(shown))
@@ -336,7 +363,7 @@ def centrality(lens: Lens, sources: int | None = None, seed: int = 1) -> Central
     graph, shown = simple_graph(lens)
     n = graph.vcount()
     degree = np.array(graph.degree(), dtype=np.int64)
-    pagerank = np.array(graph.pagerank(), dtype=float) if n else np.array([])
+    ranks = pagerank(lens)
     sampled, error = 0, 0.0
     if n <= EXACT_BETWEENNESS_NODES and not sources:
         betweenness = np.array(graph.betweenness(directed=False), dtype=float) if n else np.array([])
@@ -359,7 +386,7 @@ def centrality(lens: Lens, sources: int | None = None, seed: int = 1) -> Central
         mean = betweenness[top]
         error = float(np.median(spread[mean > 0] / mean[mean > 0])) if (mean > 0).any() else 0.0
         sampled = k
-    return Centrality(shown, degree, pagerank, betweenness, sampled, error, graph)
+    return Centrality(shown, degree, ranks, betweenness, sampled, error, graph)
 
 
 def networks_of(lens: Lens) -> dict[int, set[int]]:
@@ -466,11 +493,9 @@ def evolution(lens: Lens, network_id: str) -> tuple[list[tuple[int, int, int, in
 
 
 def stats(lens: Lens) -> dict[str, Any]:
-    graph, shown = simple_graph(lens)
-    components = graph.connected_components() if graph.vcount() else []
-    sizes = sorted((len(c) for c in components), reverse=True) if graph.vcount() else []
+    sizes = component_sizes(lens).tolist()
     counts = np.bincount(lens.base.etype[lens.edge_ids], minlength=len(b.EDGE_TYPES))
     kinds = {name: int(counts[code]) for code, name in enumerate(b.EDGE_TYPES) if counts[code]}
-    return {"nodes": int(len(shown)), "ties": lens.n_edges, "pairs": graph.ecount(),
+    return {"nodes": lens.n_nodes, "ties": lens.n_edges, "pairs": simple_graph(lens)[0].ecount(),
             "components": len(sizes), "largest_component": sizes[0] if sizes else 0,
             "isolated": sum(1 for s in sizes if s == 1), "by_type": kinds}
