@@ -219,7 +219,8 @@ NODE_MODULES = Path(os.environ.get("XARXA_NODE_MODULES", PROJECT_DIR / "node_mod
 STATICFILES_DIRS: list = [
     BASE_DIR / "static",  # Xarxa's own CSS and scripts (xarxa/ is not an app)
     *((f"vendor/{name}", NODE_MODULES / package / "dist")
-    for name, package in (("htmx", "htmx.org"), ("leaflet", "leaflet"))
+    for name, package in (("htmx", "htmx.org"), ("leaflet", "leaflet"),
+                          ("sigma", "sigma"), ("graphology", "graphology"))
     if (NODE_MODULES / package / "dist").is_dir()),
 ]
 
