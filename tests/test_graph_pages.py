@@ -113,3 +113,9 @@ def test_the_ego_network_as_data_for_other_software(visitor, demo):
     assert {"source": "isom", "target": "fedaia", "type": "membership", "start": "2009", "end": None} in [
         {k: e[k] for k in ("source", "target", "type", "start", "end")} for e in data["edges"]]
     assert visitor.get("/graph/ego.json").status_code == 400
+
+
+def test_a_federation_sees_which_of_its_members_bridge_to_other_networks(visitor, demo):
+    text = text_of(visitor.get("/graph/analysis/?network=fedaia"))
+    assert "Members of FEDAIA that bridge to other networks" in text
+    assert "ISOM 2" in text  # two other networks: the Federació and the Coordinadora

@@ -393,8 +393,12 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if form.is_valid():
         lens = lens_for(request, form.cleaned_data)
-        context["result"] = analysis.result(lens, network_id=request.GET.get("network") or None)
+        network_id = form.cleaned_data.get("network") or None
+        context["result"] = analysis.result(lens, network_id=network_id)
         context["words"] = explain.Words(lens, [])
+        network = lens.vertex(network_id) if network_id else None
+        if network is not None:
+            context.update(network_id=network_id, network_name=context["words"].name(network))
         context["stats"] = questions.stats(lens) if lens.n_edges <= analysis.INLINE_EDGES else None
     return render(request, "graph/analysis.html", context)
 
