@@ -13,8 +13,7 @@ from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from xarxa.core.templatetags.xarxa import partial_date
 from xarxa.graph import base as b
@@ -100,12 +99,12 @@ class Words:
 
     def dated(self, start: str | None, end: str | None) -> str:
         if start and end:
-            return " " + self.t(N_("from %(start)s to %(end)s")) % {
+            return " " + self.t(gettext_noop("from %(start)s to %(end)s")) % {
                 "start": self.date(start), "end": self.date(end)}
         if start:
-            return " " + self.t(N_("since %(start)s")) % {"start": self.date(start)}
+            return " " + self.t(gettext_noop("since %(start)s")) % {"start": self.date(start)}
         if end:
-            return " " + self.t(N_("until %(end)s")) % {"end": self.date(end)}
+            return " " + self.t(gettext_noop("until %(end)s")) % {"end": self.date(end)}
         return ""
 
     def name(self, node: int) -> str:
@@ -120,7 +119,7 @@ class Words:
         """A body, with its network when that is not obvious: "the board of FEDAIA"."""
         if node == b.NO_NODE or node == network:
             return self.name(network)
-        return self.t(N_("%(body)s of %(network)s")) % {
+        return self.t(gettext_noop("%(body)s of %(network)s")) % {
             "body": self.name(node), "network": self.name(network)}
 
     def sentence(self, edge: int) -> str:
@@ -133,20 +132,20 @@ class Words:
         via, other = int(base.via[edge]), int(base.other[edge])
         if kind == b.MEMBERSHIP:
             if other != b.NO_NODE:
-                return self.t(N_("%(a)s is a member of %(b)s, represented by %(other)s")) % {
+                return self.t(gettext_noop("%(a)s is a member of %(b)s, represented by %(other)s")) % {
                     **names, "other": self.name(other)} + self.dated(start, end)
-            return self.t(N_("%(a)s is a member of %(b)s")) % names + self.dated(start, end)
+            return self.t(gettext_noop("%(a)s is a member of %(b)s")) % names + self.dated(start, end)
         if kind == b.SEAT:
             network = int(base.rep[c])
             where = self.body(c, network)
             if other != b.NO_NODE:
-                return self.t(N_("%(a)s holds a seat on %(body)s, filled by %(other)s")) % {
+                return self.t(gettext_noop("%(a)s holds a seat on %(body)s, filled by %(other)s")) % {
                     "a": names["a"], "body": where, "other": self.name(other)} + self.dated(start, end)
-            return self.t(N_("%(a)s sits on %(body)s")) % {
+            return self.t(gettext_noop("%(a)s sits on %(body)s")) % {
                 "a": names["a"], "body": where} + self.dated(start, end)
         if kind == b.REPRESENTATION:
             network = int(base.rep[via]) if via != b.NO_NODE else b.NO_NODE
-            return self.t(N_("%(a)s represents %(b)s on %(body)s")) % {
+            return self.t(gettext_noop("%(a)s represents %(b)s on %(body)s")) % {
                 **names, "body": self.body(via, network)} + self.dated(start, end)
         if kind == b.CO_PARTICIPATION:
             name, when = self.events.get(base.record_id(edge), ("", start or ""))
@@ -154,13 +153,14 @@ class Words:
             if via in (a, c):
                 # One of them held it: "ISOM took part in the meeting of FEDAIA's board".
                 guest, host = (a, c) if via == c else (c, a)
-                return self.t(N_("%(a)s took part in %(event)s (%(date)s), held by %(host)s")) % {
+                return self.t(gettext_noop("%(a)s took part in %(event)s (%(date)s), held by %(host)s")) % {
                     "a": self.name(guest), "host": self.body(host, int(base.rep[host])), **event}
-            return self.t(N_("%(a)s and %(b)s took part in %(event)s (%(date)s)")) % {**names, **event}
+            return self.t(gettext_noop("%(a)s and %(b)s took part in %(event)s (%(date)s)")) % {
+                **names, **event}
         if kind == b.AGREEMENT:
-            return self.t(N_("%(a)s and %(b)s are parties to the agreement %(agreement)s")) % {
+            return self.t(gettext_noop("%(a)s and %(b)s are parties to the agreement %(agreement)s")) % {
                 **names, "agreement": self.agreements.get(base.record_id(edge), "")} + self.dated(start, end)
-        return self.t(N_("%(a)s is part of %(b)s")) % names
+        return self.t(gettext_noop("%(a)s is part of %(b)s")) % names
 
 
 def step_sentences(lens: Lens, edges: list[int], said: dict[int, str]) -> list[str]:
