@@ -91,21 +91,38 @@ def around(lens: Lens, seeds: Sequence[int], radius: int, limit: int) -> Answer:
                   left_out_edges=cut, limit=limit)
 
 
+def incidence(lens: Lens) -> tuple[np.ndarray, np.ndarray]:
+    """Each node's ties as offsets into one array of lens edges (CSR), made
+    once per lens: the ties of 2,000 nodes are then gathered by numpy in one
+    pass instead of 2,000 calls into igraph."""
+    if "incidence" not in lens.kept:
+        n, m = lens.base.n_nodes, lens.n_edges
+        ends = np.concatenate([lens.src, lens.dst]).astype(np.int64)
+        order = np.argsort(ends, kind="stable")
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(ends, minlength=n), out=offsets[1:])
+        lens.kept["incidence"] = (offsets, (order % max(m, 1)).astype(np.int64))
+    return lens.kept["incidence"]  # type: ignore[no-any-return]
+
+
 def among(lens: Lens, nodes: Iterable[int]) -> tuple[list[int], int]:
     """The lens edges between `nodes`, and how many go from them to others."""
-    graph = lens.graph
-    inside = np.zeros(lens.base.n_nodes, dtype=bool)
-    listed = list(nodes)
-    inside[listed] = True
-    incident: list[int] = []
-    for v in listed:
-        incident.extend(graph.incident(v))
-    if not incident:
+    offsets, edge_of = incidence(lens)
+    chosen = np.fromiter(nodes, dtype=np.int64)
+    if not len(chosen) or not lens.n_edges:
         return [], 0
-    edges = np.array(incident, dtype=np.int64)
-    both = inside[lens.src[edges]] & inside[lens.dst[edges]]
-    # An edge between two kept nodes is listed from both ends (once for a loop).
-    return np.unique(edges[both]).tolist(), int((~both).sum())
+    inside = np.zeros(lens.base.n_nodes, dtype=bool)
+    inside[chosen] = True
+    starts = offsets[chosen]
+    lengths = offsets[chosen + 1] - starts
+    total = int(lengths.sum())
+    if not total:
+        return [], 0
+    at = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+    incident = edge_of[at]
+    both = inside[lens.src[incident]] & inside[lens.dst[incident]]
+    # An edge between two kept nodes is listed from both ends (a loop: twice from one).
+    return np.unique(incident[both]).tolist(), int(total - both.sum())
 
 
 def ego(lens: Lens, node_id: str, radius: int = 1, limit: int = LIMIT) -> Answer:

@@ -5,6 +5,7 @@ the viewer's lens: what a person may not see is not in their graph."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any
 from urllib.parse import quote
@@ -257,6 +258,12 @@ def data(request: HttpRequest) -> JsonResponse:
     return JsonResponse(answer_json(request, lens, answer))
 
 
+@functools.lru_cache(maxsize=20_000)
+def key_text(key: int, is_end: bool = False) -> str | None:
+    """A date key's text; an answer's thousands of ties share a few dates."""
+    return b.key_text(key, is_end)
+
+
 def ego_json(request: HttpRequest) -> JsonResponse:
     """`/graph/ego.json?focus=isom&radius=2`: the ego network as data — the
     nodes with their distance, the ties with their kind and dates — without
@@ -273,15 +280,22 @@ def ego_json(request: HttpRequest) -> JsonResponse:
     base = lens.base
     words = explain.Words(lens, [])
     edge_ids = answer.base_edges
+    lens_edges = np.array(answer.edges, dtype=np.int64)
+    # Whole columns at once: numpy scalars one by one cost more than the rest.
+    sources = lens.src[lens_edges].tolist() if len(lens_edges) else []
+    targets = lens.dst[lens_edges].tolist() if len(lens_edges) else []
+    kinds = base.etype[edge_ids].tolist()
+    starts = [key_text(k) for k in base.start[edge_ids].tolist()]
+    ends = [key_text(k, True) for k in base.end[edge_ids].tolist()]
     return JsonResponse({
         "as_of": lens.as_of, "focus": query["focus"] if answer.nodes else None,
         "nodes": [{"id": base.ids[v], "label": words.name(v), "kind": b.NODE_KINDS[int(base.kinds[v])],
                    "classification": base.classifications[v], "distance": answer.distance.get(v, 0)}
                   for v in answer.nodes],
-        "edges": [{"id": f"e{e}", "source": base.ids[int(lens.src[j])], "target": base.ids[int(lens.dst[j])],
-                   "type": b.EDGE_TYPES[int(base.etype[e])],
-                   "start": b.key_text(int(base.start[e])), "end": b.key_text(int(base.end[e]), is_end=True)}
-                  for j, e in zip(answer.edges, edge_ids.tolist(), strict=True)],
+        "edges": [{"id": f"e{e}", "source": base.ids[s], "target": base.ids[t], "type": b.EDGE_TYPES[k],
+                   "start": start, "end": end}
+                  for e, s, t, k, start, end in zip(edge_ids.tolist(), sources, targets, kinds, starts, ends,
+                                                    strict=True)],
         "total": {"nodes": answer.total_nodes}, "left_out": {
             "nodes": answer.left_out_nodes, "edges": answer.left_out_edges},
         "explanation": answer.explanation,
