@@ -9,9 +9,7 @@ the map puts it in with textContent, exports write it escaped.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -31,18 +29,6 @@ TYPE_LABELS = {
 
 def type_label(name: str) -> str:
     return TYPE_LABELS[name]()
-
-
-def dated(start: str | None, end: str | None) -> str:
-    """" since 2009", " from 2009 to 2015", " until 2015", or ""."""
-    if start and end:
-        return " " + _("from %(start)s to %(end)s") % {
-            "start": partial_date(start), "end": partial_date(end)}
-    if start:
-        return " " + _("since %(start)s") % {"start": partial_date(start)}
-    if end:
-        return " " + _("until %(end)s") % {"end": partial_date(end)}
-    return ""
 
 
 def chunked(ids: list[str], size: int = 10_000) -> Iterable[list[str]]:
@@ -204,11 +190,3 @@ def sentences(lens: Lens, edges: Iterable[int]) -> dict[int, str]:
     edges = [int(e) for e in edges]
     words = Words(lens, edges)
     return {e: words.sentence(e) for e in edges}
-
-
-def base_edges(lens: Lens, lens_edges: Iterable[int]) -> np.ndarray:
-    return lens.edge_ids[np.fromiter(lens_edges, dtype=np.int64)]
-
-
-def node_words(lens: Lens) -> Any:
-    return Words(lens, [])

@@ -140,11 +140,7 @@ def layout(lens: Lens, answer: questions.Answer) -> np.ndarray:
 
 
 def node_url(lens: Lens, v: int) -> str:
-    kind = lens.base.kinds[v]
-    node_id = lens.base.ids[v]
-    if kind == b.PERSON:
-        return reverse("person", args=[node_id])
-    return reverse("organization", args=[node_id])
+    return NodeUrls()(lens, v)
 
 
 class NodeUrls:
