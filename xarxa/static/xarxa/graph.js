@@ -266,6 +266,10 @@
         enableCameraMouseRotation: false,
         renderEdgeLabels: false,
         enableEdgeEvents: false,
+        // A map whose box is not laid out yet (a page still loading, a tab
+        // left) waits for its size instead of failing: it draws on resize
+        // (the ResizeObserver below).
+        allowInvalidContainer: true,
         hideEdgesOnMove: this.edges.length > 20000,
         hideLabelsOnMove: this.nodes.length > 5000,
         labelDensity: 0.8,
@@ -282,6 +286,11 @@
     var self = this;
     mark("xarxa-graph:sigma");
     this.sigma = new Sigma.Sigma(graph, this.stage, options);
+    if (window.ResizeObserver) {
+      // The box may get (or change) its size after the map starts.
+      new window.ResizeObserver(function () { self.sigma.resize(); self.sigma.scheduleRender(); })
+        .observe(this.stage);
+    }
     this.root.dispatchEvent(new CustomEvent("xarxa:graph-drawn", { detail: this }));
     this.sigma.on("clickNode", function (event) { self.select(event.node, false); });
     this.sigma.on("clickStage", function () { self.clearSelection(); });
