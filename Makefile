@@ -22,20 +22,29 @@ test: setup browser-deps
 	$(BIN)/mypy xarxa
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-# Debian packages the project needs: gettext to compile the translations.
+# Debian packages the project needs: gettext to compile the translations,
+# Pango (and a font) for WeasyPrint to lay out the PDF reports.
 system-deps:
 	@command -v msgfmt >/dev/null || { \
 	  echo "Installing Debian packages: gettext"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gettext; }
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && test -d /usr/share/fonts/truetype/dejavu; } || { \
+	  echo "Installing Debian packages: libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
 
 # Debian's Chromium for the browser tests (Playwright drives it: no browser
-# is downloaded from elsewhere).
+# is downloaded from elsewhere), and poppler-utils to read the PDFs back.
 browser-deps:
 	@command -v chromium >/dev/null || { \
 	  echo "Installing Debian packages: chromium"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-dejavu-core; }
+	@command -v pdftotext >/dev/null || { \
+	  echo "Installing Debian packages: poppler-utils (the tests read the PDF reports back)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq poppler-utils; }
 
 # Front-end packages from npm, as pinned in package-lock.json.
 node_modules/.installed: package.json package-lock.json

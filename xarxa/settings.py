@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "xarxa.interop",
     "xarxa.accounts",
     "xarxa.graph",
+    "xarxa.reports",
 ]
 
 MIDDLEWARE = [

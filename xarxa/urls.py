@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("xarxa.accounts.urls")),  # sign in, roles, invitations
     path("calendar/", include("xarxa.activity.urls")),  # iCalendar feeds
     path("graph/", include("xarxa.graph.urls")),  # the network map and its questions
+    path("", include("xarxa.reports.urls")),  # the page, the annual report, the indicators
     path("lookup/<str:collection>/", core.lookup, name="lookup"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

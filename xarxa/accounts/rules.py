@@ -148,6 +148,26 @@ class Viewer:
         return sorted(o for o, level in self.roles.items() if level in EDIT_LEVELS)
 
 
+class OperatorViewer(Viewer):
+    """Whoever runs the command line on the server: the installation's
+    operator, who sees everything (as a site administrator does)."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+
+    site_admin = True  # type: ignore[assignment]
+    authenticated = True  # type: ignore[assignment]
+
+    @cached_property
+    def roles(self) -> dict[str, str]:
+        return {}
+
+
+def command_viewer(public: bool = False) -> Viewer:
+    """The viewer of a command: the operator, or with `--public` a visitor."""
+    return Viewer(None) if public else OperatorViewer()
+
+
 def keepers(obj: models.Model) -> set[str]:
     """The ids of the organisations that keep `obj` (see `kept_by`)."""
     out: set[str] = set()
