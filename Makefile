@@ -23,16 +23,19 @@ test: setup browser-deps
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Debian packages the project needs: gettext to compile the translations,
-# Pango (and a font) for WeasyPrint to lay out the PDF reports.
+# Pango, HarfBuzz's subsetter (fonts cut to the glyphs used) and a font for
+# WeasyPrint to lay out the PDF reports.
 system-deps:
 	@command -v msgfmt >/dev/null || { \
 	  echo "Installing Debian packages: gettext"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gettext; }
-	@{ ldconfig -p | grep -q libpangoft2-1.0 && test -d /usr/share/fonts/truetype/dejavu; } || { \
-	  echo "Installing Debian packages: libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; \
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && ldconfig -p | grep -q libharfbuzz-subset \
+	   && test -d /usr/share/fonts/truetype/dejavu; } || { \
+	  echo "Installing Debian packages: libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+	    libharfbuzz-subset0 fonts-dejavu-core; }
 
 # Debian's Chromium for the browser tests (Playwright drives it: no browser
 # is downloaded from elsewhere), and poppler-utils to read the PDFs back.

@@ -10,6 +10,11 @@ is counted as "hours not recorded". Events of no body or network are grouped
 "outside networks", one line per classification (training received shows as
 its own line).
 
+Given a `viewer`, only the participations that viewer may see are counted:
+those the organisation's page would list (`xarxa.directory.views.participation_q`),
+in events of a body or network the viewer may see. Without one, everything
+counts (the command is the operator).
+
 Everything here reads; the command (`xarxa hours`), the pages and the reports
 build on the plain dataclasses these functions return.
 """
@@ -21,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Q
@@ -31,6 +37,9 @@ from xarxa.core import times
 from xarxa.core.models import classification_label
 from xarxa.core.validation import InputError, Problem
 from xarxa.directory.models import Organization, Person
+
+if TYPE_CHECKING:
+    from xarxa.accounts.rules import Viewer
 
 ZERO = Decimal("0.00")
 YEAR_RE = re.compile(r"^[0-9]{4}\Z")
@@ -156,6 +165,25 @@ class _Tally:
         )
 
 
+def visible_participations_q(viewer: Viewer | None) -> Q:
+    """The participations `viewer` may see (all of them without a viewer): the
+    rule of the organisation's page, and the event's body or network seen too,
+    so no report names one the viewer may not see."""
+    if viewer is None or viewer.site_admin:
+        return Q()
+    from xarxa.directory.views import participation_q
+
+    return participation_q(viewer) & viewer.visible_or_none_q(Organization, "event__organization")
+
+
+def hours_given(hours: Decimal | None, start: str | None, end: str | None,
+                zone: str | None) -> Decimal | None:
+    """The hours a participation counts: its own, else its event's length when
+    the event's start and end have a time of day; None when unknown."""
+    cents = _cents(hours, start, end, zone)
+    return None if cents is None else Decimal(cents).scaleb(-2)
+
+
 def _cents(hours: Decimal | None, start: str | None, end: str | None, zone: str | None) -> int | None:
     """The hundredths of an hour a participation counts, or None when unknown."""
     if hours is not None:
@@ -186,7 +214,7 @@ _Key = tuple[str | None, str]
 _Orgs = dict[str, tuple[str, str, str | None]]
 
 
-def _collect(member_ids: Sequence[str], year: int, orgs: _Orgs
+def _collect(member_ids: Sequence[str], year: int, orgs: _Orgs, seen_by: Q
              ) -> tuple[dict[str, dict[_Key, _Tally]], _Tally]:
     """For each member, a tally per (event organisation, classification of an
     event of none), and the tally of every participation once (one counts for
@@ -205,6 +233,7 @@ def _collect(member_ids: Sequence[str], year: int, orgs: _Orgs
             Participation.objects.filter(whose, event__start_date__gte=low,
                                          event__start_date__lt=high)
             .exclude(event__status=Event.Status.CANCELLED)
+            .filter(seen_by)
             .order_by()
             .values_list("organization_id", "on_behalf_of_id", "person_id", "hours", "event_id",
                          "event__organization_id", "event__classification",
@@ -259,10 +288,17 @@ def _network_of(body: str, orgs: _Orgs) -> str:
     return node
 
 
-def _person_names(person_ids: set[str]) -> dict[str, str]:
+def _person_names(person_ids: set[str], viewer: Viewer | None = None) -> dict[str, str]:
+    """id → name of the people the viewer may see named; the others are
+    shown as "a person"."""
     names: dict[str, str] = {}
     for chunk in _chunks(sorted(person_ids)):
-        names.update(Person.objects.filter(pk__in=chunk).order_by().values_list("id", "name"))
+        rows = Person.objects.filter(pk__in=chunk)
+        if viewer is not None:
+            rows = viewer.visible(rows)
+        names.update(rows.order_by().values_list("id", "name"))
+    if viewer is not None:
+        names.update({p: _("a person") for p in person_ids - names.keys()})
     return names
 
 
@@ -307,48 +343,56 @@ def _report(org_id: str, org_name: str, year: int, tallies: dict[_Key, _Tally],
     return HoursReport(org_id, org_name, year, tuple(shown), total.figures(names))
 
 
-def _finish(member_ids: Sequence[str], year: int, people: bool
+def _finish(member_ids: Sequence[str], year: int, people: bool, viewer: Viewer | None = None
             ) -> tuple[dict[str, dict[_Key, _Tally]], _Tally, _Orgs, dict[str, str] | None]:
     orgs: _Orgs = {}
-    tallies, overall = _collect(member_ids, year, orgs)
+    tallies, overall = _collect(member_ids, year, orgs, visible_participations_q(viewer))
     _ancestors(orgs)
     names = None
     if people:
-        names = _person_names(overall.persons)
+        names = _person_names(overall.persons, viewer)
     return tallies, overall, orgs, names
 
 
-def hours_for(organization_id: str, year: int, *, people: bool = False) -> HoursReport:
+def hours_for(organization_id: str, year: int, *, people: bool = False,
+              viewer: Viewer | None = None) -> HoursReport:
     """The hours `organization_id` gave in `year`, per network and per body.
-    `people` adds the names of the people who went (personal data)."""
+    `people` adds the names of the people who went (personal data). With a
+    `viewer`, only what that viewer may see is counted (and named)."""
     name = Organization.objects.filter(pk=organization_id).values_list("name", flat=True).first()
     if name is None:
         raise UnknownOrganization(_('No organisation has the id "%(id)s".') % {"id": organization_id})
-    tallies, __, orgs, names = _finish([organization_id], year, people)
+    tallies, __, orgs, names = _finish([organization_id], year, people, viewer)
     return _report(organization_id, name, year, tallies[organization_id], orgs, names)
 
 
-def federation_members(federation_id: str) -> dict[str, str]:
+def federation_members(federation_id: str, viewer: Viewer | None = None) -> dict[str, str]:
     """id → name of the organisations that are members of the federation
-    today (one query)."""
+    today (one query): with a `viewer`, those whose membership it may see."""
     from xarxa.network.models import Membership
 
+    rows = Membership.objects.current().filter(
+        organization_id=federation_id, member_organization__isnull=False)
+    if viewer is not None and not viewer.site_admin:
+        from xarxa.directory.views import membership_q
+
+        rows = rows.filter(membership_q(viewer))
     return dict(sorted(
-        Membership.objects.current()
-        .filter(organization_id=federation_id, member_organization__isnull=False)
-        .order_by().values_list("member_organization_id", "member_organization__name")
+        rows.order_by().values_list("member_organization_id", "member_organization__name")
     ))
 
 
-def hours_for_federation(federation_id: str, year: int, *, people: bool = False) -> FederationHours:
+def hours_for_federation(federation_id: str, year: int, *, people: bool = False,
+                         viewer: Viewer | None = None) -> FederationHours:
     """The hours each current member organisation of `federation_id` gave in
     `year`, per network and per body, and their sum. A handful of queries,
-    whatever the number of members."""
+    whatever the number of members. With a `viewer`, only what that viewer may
+    see is counted (and named)."""
     name = Organization.objects.filter(pk=federation_id).values_list("name", flat=True).first()
     if name is None:
         raise UnknownOrganization(_('No organisation has the id "%(id)s".') % {"id": federation_id})
-    members = federation_members(federation_id)
-    tallies, overall, orgs, names = _finish(list(members), year, people)
+    members = federation_members(federation_id, viewer)
+    tallies, overall, orgs, names = _finish(list(members), year, people, viewer)
     reports = [_report(member, member_name, year, tallies[member], orgs, names)
                for member, member_name in members.items()]
     reports.sort(key=lambda r: (r.organization_name.casefold(), r.organization_id))

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from xarxa.core import dates
 from xarxa.directory.models import Organization
 from xarxa.directory.views import viewer, visible_organization
+from xarxa.reports import annual
 from xarxa.reports import facts as f
 from xarxa.reports import page as p
+from xarxa.reports.indicators import FIRST_YEAR, LAST_YEAR
 
 LANGUAGES = [(code, name) for code, name in settings.LANGUAGES]
 
@@ -82,3 +85,49 @@ def page_markdown(request: HttpRequest, pk: str) -> HttpResponse:
 def filename(pk: str, lang: str, suffix: str = "treball-en-xarxa") -> str:
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in pk)[:80] or "xarxa"
     return f"{safe}-{suffix}-{lang}"
+
+
+# -- The annual report -----------------------------------------------------------
+
+REPORT_FORMATS = {"pdf": "application/pdf", "md": "text/markdown; charset=utf-8",
+                  "html": "text/html; charset=utf-8"}
+
+
+def _annual(request: HttpRequest, pk: str, year: int) -> annual.Annual:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404
+    org = visible_organization(request, pk, "area")
+    return annual.build(org, viewer(request), year)
+
+
+def annual_report(request: HttpRequest, pk: str, year: int) -> HttpResponse:
+    """The annual report as a page of the site, with its downloads."""
+    a = _annual(request, pk, year)
+    response = render(request, "reports/annual.html", {"a": a, "facts": a.facts,
+                                                       "indicators": a.indicators})
+    _private(request, response)
+    return response
+
+
+def annual_file(request: HttpRequest, pk: str, year: int, fmt: str) -> HttpResponse:
+    """The annual report as PDF, Markdown or a standalone HTML document."""
+    if fmt not in REPORT_FORMATS:
+        raise Http404
+    a = _annual(request, pk, year)
+    if fmt == "pdf":
+        body: bytes = annual.render_pdf(a)
+    elif fmt == "md":
+        body = annual.markdown(a).encode()
+    else:
+        body = annual.render_html(a, standalone=True).encode()
+    response = HttpResponse(body, content_type=REPORT_FORMATS[fmt])
+    name = f"{filename(a.org.pk, a.lang, f'memoria-{year}')}.{fmt}"
+    response.headers["Content-Disposition"] = content_disposition_header(fmt == "pdf", name) or ""
+    _private(request, response)
+    return response
+
+
+def _private(request: HttpRequest, response: HttpResponse) -> None:
+    """What a signed-in person sees is theirs: no shared cache keeps it."""
+    if viewer(request).authenticated:
+        response.headers["Cache-Control"] = "private"
