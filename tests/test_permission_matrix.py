@@ -108,6 +108,16 @@ ROUTES: dict[str, tuple[dict[str, set[int]] | None, list[str]]] = {
     "graph:evolution": (EVERYONE, ["fedaia"]),
     "graph:export": (EVERYONE, ["gexf"]),
     "set_language": (None, []),
+    # The reports: everyone, each reading what they may see (test_*report*_visibility.py).
+    "reports:page": (EVERYONE, [ISOM]),
+    "reports:page_md": (EVERYONE, [ISOM]),
+    "reports:page_fragment": (EVERYONE, [ISOM]),
+    "reports:annual": (EVERYONE, [ISOM, "2025"]),
+    "reports:annual_file": (EVERYONE, [ISOM, "2025", "md"]),
+    "reports:indicators": (EVERYONE, [ISOM, "2025"]),
+    "reports:indicators_file": (EVERYONE, [ISOM, "2025", "csv"]),
+    "reports:federation": (EVERYONE, ["fedaia", "2025"]),
+    "reports:federation_file": (EVERYONE, ["fedaia", "2025", "md"]),
 }
 # Routes that change something, and who may not: a POST from these personas
 # is refused and writes nothing.

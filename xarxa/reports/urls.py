@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xarxa.reports import indicator_views, views
+from xarxa.reports import federation_views, indicator_views, views
 
 app_name = "reports"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("reports/<path:pk>/indicators/<int:year>/", indicator_views.indicators, name="indicators"),
     path("reports/<path:pk>/indicators/<int:year>.<str:fmt>", indicator_views.indicators_file,
          name="indicators_file"),
+    # Before the annual report's: `<path:pk>` would take "fedaia/federation".
+    path("reports/<path:pk>/federation/<int:year>/", federation_views.federation, name="federation"),
+    path("reports/<path:pk>/federation/<int:year>.<str:fmt>", federation_views.federation_file,
+         name="federation_file"),
     path("reports/<path:pk>/<int:year>/", views.annual_report, name="annual"),
     path("reports/<path:pk>/<int:year>.<str:fmt>", views.annual_file, name="annual_file"),
 ]
