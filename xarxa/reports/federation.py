@@ -57,8 +57,21 @@ class SeatRow:
     end: str | None
 
 
+class Rated:
+    """An attendance rate and its text ("75 %")."""
+
+    @property
+    def rate(self) -> float | None:
+        attended, meetings = getattr(self, "attended", 0), getattr(self, "meetings", 0)
+        return attended / meetings if meetings else None
+
+    @property
+    def rate_text(self) -> str:
+        return percent(self.rate)
+
+
 @dataclass
-class BodyRow:
+class BodyRow(Rated):
     """The network itself (depth 0) or one of its bodies, with its meetings
     in the year and how many of the seats were filled at them."""
 
@@ -79,13 +92,9 @@ class BodyRow:
         possible = self.meetings * self.parties
         return self.present / possible if possible else None
 
-    @property
-    def rate_text(self) -> str:
-        return percent(self.rate)
-
 
 @dataclass
-class MemberRow:
+class MemberRow(Rated):
     """A member of the network during the year."""
 
     id: str
@@ -100,13 +109,6 @@ class MemberRow:
     hours_total: Decimal | None  # given to every network and outside them; None: not known
     people_reached: int  # by its participations in the network's events
 
-    @property
-    def rate(self) -> float | None:
-        return self.attended / self.meetings if self.meetings else None
-
-    @property
-    def rate_text(self) -> str:
-        return percent(self.rate)
 
 
 @dataclass
@@ -123,7 +125,7 @@ class Representation:
 
 
 @dataclass
-class Totals:
+class Totals(Rated):
     members: int
     bodies: int  # not counting the network itself
     body_meetings: int  # events of its bodies
@@ -133,13 +135,6 @@ class Totals:
     attended: int
     meetings: int  # members' meetings they were called to or went to, added up
 
-    @property
-    def rate(self) -> float | None:
-        return self.attended / self.meetings if self.meetings else None
-
-    @property
-    def rate_text(self) -> str:
-        return percent(self.rate)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from xarxa.reports import federation as fed
 from xarxa.reports.facts import _ancestors, network_of
 from xarxa.reports.indicators import FIRST_YEAR, LAST_YEAR
 from xarxa.reports.views import filename
+from xarxa.reports.views import private as _private
 
 FORMATS = {"pdf": "application/pdf", "md": "text/markdown; charset=utf-8"}
 
@@ -68,9 +69,3 @@ def federation_file(request: HttpRequest, pk: str, year: int, fmt: str) -> HttpR
     response.headers["Content-Disposition"] = content_disposition_header(fmt == "pdf", name) or ""
     _private(request, response)
     return response
-
-
-def _private(request: HttpRequest, response: HttpResponse) -> None:
-    """What a signed-in person sees is theirs: no shared cache keeps it."""
-    if viewer_of(request).authenticated:
-        response.headers["Cache-Control"] = "private"

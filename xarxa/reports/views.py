@@ -105,7 +105,7 @@ def annual_report(request: HttpRequest, pk: str, year: int) -> HttpResponse:
     a = _annual(request, pk, year)
     response = render(request, "reports/annual.html", {"a": a, "facts": a.facts,
                                                        "indicators": a.indicators})
-    _private(request, response)
+    private(request, response)
     return response
 
 
@@ -123,11 +123,11 @@ def annual_file(request: HttpRequest, pk: str, year: int, fmt: str) -> HttpRespo
     response = HttpResponse(body, content_type=REPORT_FORMATS[fmt])
     name = f"{filename(a.org.pk, a.lang, f'memoria-{year}')}.{fmt}"
     response.headers["Content-Disposition"] = content_disposition_header(fmt == "pdf", name) or ""
-    _private(request, response)
+    private(request, response)
     return response
 
 
-def _private(request: HttpRequest, response: HttpResponse) -> None:
+def private(request: HttpRequest, response: HttpResponse) -> None:
     """What a signed-in person sees is theirs: no shared cache keeps it."""
     if viewer(request).authenticated:
         response.headers["Cache-Control"] = "private"

@@ -6,12 +6,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 import orjson
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -24,7 +23,7 @@ from xarxa.activity.hours import (
     hours_for_federation,
     parse_year,
 )
-from xarxa.core.commands import refuse
+from xarxa.core.commands import DescribedCommand, plain, refuse
 from xarxa.core.text import spreadsheet_cell
 from xarxa.core.validation import InputError
 
@@ -108,10 +107,6 @@ def report_rows(report: HoursReport, people: bool, bodies: bool = True) -> list[
     return rows
 
 
-def plain(text: str) -> str:
-    """User text fit for one cell of a terminal table: no control characters."""
-    return "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
-
 
 class Table:
     def __init__(self, heading: str, people: bool):
@@ -150,14 +145,8 @@ class Table:
         return out
 
 
-class Command(BaseCommand):
+class Command(DescribedCommand):
     help = HELP
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        from argparse import RawDescriptionHelpFormatter
-
-        return super().create_parser(prog_name, subcommand,
-                                     formatter_class=RawDescriptionHelpFormatter, **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("organization", nargs="?", help="the id of the organisation (e.g. isom)")

@@ -4,17 +4,17 @@ organisation's indicators for its memòria and its social balance."""
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 import orjson
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from xarxa.accounts.rules import Viewer
 from xarxa.activity.hours import UnknownOrganization, parse_year
+from xarxa.core.commands import DescribedCommand, plain
 from xarxa.core.validation import InputError
 from xarxa.reports.indicator_files import FORMATS, as_csv, as_json, as_xlsx
 from xarxa.reports.indicators import FIRST_YEAR, LAST_YEAR, indicators_for
@@ -37,20 +37,9 @@ def refused(message: str) -> CommandError:
     return CommandError(message, returncode=2)
 
 
-def plain(text: object) -> str:
-    """User text for one line of a terminal: no control characters."""
-    return "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
-                   for c in str(text))
 
-
-class Command(BaseCommand):
+class Command(DescribedCommand):
     help = HELP
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        from argparse import RawDescriptionHelpFormatter
-
-        return super().create_parser(prog_name, subcommand,
-                                     formatter_class=RawDescriptionHelpFormatter, **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("organization", help="the id of the organisation (e.g. isom)")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from xarxa.accounts.rules import command_viewer
 from xarxa.directory.models import Organization
-from xarxa.reports import annual
+from xarxa.reports import annual, federation
 from xarxa.reports.indicators import FIRST_YEAR, LAST_YEAR
 from xarxa.reports.management.commands.page import write_out
 
@@ -72,14 +72,9 @@ def annual_bytes(org: Organization, v: Any, year: int, fmt: str) -> bytes:
 
 
 def federation_bytes(org: Organization, v: Any, year: int, fmt: str) -> bytes:
-    from xarxa.reports import federation
-
     report = federation.build(org, v, year)
     if fmt == "pdf":
         return federation.render_pdf(report)
     if fmt == "md":
-        markdown = getattr(federation, "markdown", None)
-        if markdown is None:
-            raise CommandError(_("A federation's report is written as PDF or HTML."), returncode=2)
-        return str(markdown(report)).encode()
+        return federation.markdown(report).encode()
     return federation.render_html(report, standalone=True).encode()
