@@ -19,6 +19,10 @@ VISITOR_PAGES = (
     ("calendar-list", "/events/?view=list"),
     ("event", "/events/festa-major-congres-2025/"),
     ("campaign", "/campaigns/isom-sensibilitza/"),
+    ("treball-en-xarxa", "/reports/isom/page/?as_of=2019-12-31"),
+    ("annual-report", "/reports/isom/2025/"),
+    ("indicators", "/reports/isom/indicators/2025/"),
+    ("federation-report", "/reports/fedaia/federation/2025/"),
     ("sign-in", "/accounts/login/"),
     ("password-reset", "/accounts/password_reset/"),
 )

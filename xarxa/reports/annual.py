@@ -17,8 +17,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -115,7 +116,12 @@ class Annual:
     months: list[tuple[str, int]]
     indicators: Indicators
     sources: Sources
-    charts: dict[str, str] = field(default_factory=dict)
+    viewer: Viewer
+
+    @cached_property
+    def charts(self) -> dict[str, str]:
+        """The charts, drawn when a page or the PDF shows them (the Markdown does not)."""
+        return _charts(self, self.viewer)
 
     @property
     def placements(self) -> list[tuple[object, str | None]]:
@@ -152,9 +158,9 @@ def build(org: Organization, v: Viewer, year: int) -> Annual:
     indicators = indicators_for(org.pk, year, v)
     annual = Annual(org=org, name=facts.name, year=year, lang=lang, facts=facts,
                     summary=[], networks=networks, represented_by=represented_by, hours=hours,
-                    activities=activities, months=months, indicators=indicators, sources=sources)
+                    activities=activities, months=months, indicators=indicators, sources=sources,
+                    viewer=v)
     annual.summary = _summary(annual)
-    annual.charts = _charts(annual, v)
     return annual
 
 

@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from xarxa.accounts.rules import Viewer
 from xarxa.activity import hours as h
@@ -35,7 +35,7 @@ from xarxa.directory.views import membership_q, participation_q, person_name
 from xarxa.network.models import Membership
 from xarxa.reports import charts
 from xarxa.reports.facts import MAX_DEPTH, Period, _ancestors, network_of
-from xarxa.reports.grammar import lang_code, sentence
+from xarxa.reports.grammar import date_phrase, lang_code, sentence
 from xarxa.reports.page import md_escape, org_phrase
 
 ZERO = Decimal("0.00")
@@ -96,6 +96,14 @@ class BodyRow(Rated):
 @dataclass
 class MemberRow(Rated):
     """A member of the network during the year."""
+
+    @property
+    def until_text(self) -> str:
+        """"until 1 October 2025" in the active language ("fins a l'1 d'octubre")."""
+        if not self.until:
+            return ""
+        text = sentence(_("until %(until)s"), {"until": date_phrase(self.until)})
+        return text[:1].lower() + text[1:]
 
     id: str
     name: str
@@ -525,7 +533,8 @@ def markdown(r: FederationReport) -> str:
             [s.body + (f" ({s.post})" if s.post else ""), s.sitter, s.on_behalf_of, day(s.start),
              day(s.end)] for s in r.other_seats])
     out += [f"## {md_escape(_('Who represents it where'))}", ""]
-    out += _md_table([_("Who sits"), _("Body"), _("Network"), _("Since"), _("Until")], [
+    network = pgettext("report column", "Network")
+    out += _md_table([_("Who sits"), _("Body"), network, _("Since"), _("Until")], [
         [x.sitter, x.body + (f" ({x.post})" if x.post else ""), x.network, day(x.start), day(x.end)]
         for x in r.representations]) or [md_escape(_("No one represents it elsewhere this year.")), ""]
     return "\n".join(out)
