@@ -50,21 +50,45 @@ class Document:
     lang: str
 
 
+ARTICLES = ("els", "les", "los", "las", "the", "el", "la", "l'", "l’")
+
+
 def named(text: str, lang: str | None = None) -> Phrase:
     """A name that carries its own article ("el Congrés i els Indians", "La
-    protecció de l'entorn") as a Phrase, so prepositions contract with it."""
-    code = lang_code(lang)
-    articles = {"ca": ("els", "les", "el", "la", "l'", "l’"), "es": ("los", "las", "el", "la"),
-                "en": ("the",)}[code if code in ("ca", "es") else "en"]
+    protecció de l'entorn") as a Phrase, so prepositions contract with it.
+    The article is the name's own, in its own language: a Catalan name in a
+    Spanish sentence keeps "les", in lower case."""
     lowered = text.lower()
-    for article in articles:
+    for article in ARTICLES:
         if article.endswith(("'", "’")):
             if lowered.startswith(article) and len(text) > len(article):
                 return Phrase(text[len(article):], "l'")
-        elif lowered.startswith(article + " "):
-            rest = text[len(article) + 1:]
-            return Phrase(rest, article)
+        elif lowered.startswith(article + " ") and len(text) > len(article) + 1:
+            return Phrase(text[len(article) + 1:], article)
     return Phrase(text)
+
+
+def local_name(record: object, lang: str) -> str:
+    """A record's name in `lang`: an organisation's other name in it, or a
+    theme's (kept among other publishers' keys), else its name."""
+    name_in = getattr(record, "name_in", None)
+    if name_in is not None:
+        return str(name_in(lang))
+    extra = getattr(record, "extra", None) or {}
+    for other in extra.get("other_names") or [] if isinstance(extra, dict) else []:
+        if isinstance(other, dict) and other.get("lang") == lang and other.get("name"):
+            return str(other["name"])
+    return str(getattr(record, "name", record))
+
+
+def theme_phrase(theme: object, lang: str) -> Phrase:
+    """A theme in running text: a common phrase, so in lower case ("la
+    protecció de l'entorn", "job creation") unless it starts with an acronym."""
+    found = named(local_name(theme, lang), lang)
+    first = found.text.split(" ", 1)[0]
+    if first[:1].isupper() and not (len(first) > 1 and first.isupper()):
+        found = Phrase(found.text[:1].lower() + found.text[1:], found.article)
+    return found
 
 
 def event_phrase(name: str, lang: str) -> Phrase:
@@ -308,7 +332,7 @@ def awareness(facts: Facts, org: Phrase, lang: str) -> Section:
         if c.themes:
             blocks.append(Block(sentence(_(
                 "Its concern for the community leads %(org)s to care about %(themes)s."),
-                {"org": org, "themes": join([named(t.name, lang) for t in c.themes], lang)}, lang),
+                {"org": org, "themes": join([theme_phrase(t, lang) for t in c.themes], lang)}, lang),
                 heading=heading))
             heading = ""
         if c.values:
