@@ -382,6 +382,16 @@ def federation_members(federation_id: str, viewer: Viewer | None = None) -> dict
     ))
 
 
+def hours_for_members(members: dict[str, str], year: int, *, viewer: Viewer | None = None
+                      ) -> dict[str, HoursReport]:
+    """The hours each organisation of `members` (id → name) gave in `year`,
+    per network and per body: the same handful of queries for all of them
+    (a federation's members of a past year, who may have left since)."""
+    tallies, __, orgs, names = _finish(list(members), year, False, viewer)
+    return {member: _report(member, name, year, tallies[member], orgs, names)
+            for member, name in members.items()}
+
+
 def hours_for_federation(federation_id: str, year: int, *, people: bool = False,
                          viewer: Viewer | None = None) -> FederationHours:
     """The hours each current member organisation of `federation_id` gave in

@@ -182,7 +182,7 @@ def network_of(org: Organization, known: dict[str, Organization]) -> Organizatio
     return node
 
 
-def _ancestors(orgs: Iterable[Organization]) -> dict[str, Organization]:
+def ancestors(orgs: Iterable[Organization]) -> dict[str, Organization]:
     """The organisations and the networks above them, by id, one query a
     level."""
     known = {o.pk: o for o in orgs}
@@ -235,7 +235,7 @@ def gather(org: Organization, v: Viewer, period: Period, *, lang: str = "ca") ->
         .filter(mq).select_related("organization", "person", "post", "member_organization",
                                    "on_behalf_of")
         .order_by("start_date", "pk"))
-    known = _ancestors([m.organization for m in seats_rows if m.organization])
+    known = ancestors([m.organization for m in seats_rows if m.organization])
 
     ties: dict[str, NetworkTie] = {}
     past: dict[str, NetworkTie] = {}
@@ -327,7 +327,7 @@ def _activities(org: Organization, v: Viewer, period: Period, ties: dict[str, Ne
         if event.area_id:
             area_ids.add(event.area_id)
     shown_events = {pk: e for pk, e in events.items() if v.sees(e)}
-    networks = _ancestors([e.organization for e in shown_events.values() if e.organization])
+    networks = ancestors([e.organization for e in shown_events.values() if e.organization])
     community: list[Activity] = []
     received: list[Activity] = []
     for pk, entry in series.items():

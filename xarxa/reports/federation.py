@@ -34,7 +34,7 @@ from xarxa.directory.models import Organization
 from xarxa.directory.views import membership_q, participation_q, person_name
 from xarxa.network.models import Membership
 from xarxa.reports import charts
-from xarxa.reports.facts import MAX_DEPTH, Period, _ancestors, network_of
+from xarxa.reports.facts import MAX_DEPTH, Period, ancestors, network_of
 from xarxa.reports.grammar import date_phrase, lang_code, sentence
 from xarxa.reports.page import md_escape, org_phrase
 
@@ -345,9 +345,7 @@ def _hours(network: Organization, v: Viewer, year: int, rows: list[MemberRow]) -
     missing = [r.id for r in rows if r.id not in found]
     if missing:
         # Not today's members: `hours_for_federation` leaves them out.
-        tallies, __, orgs, __names = h._finish(missing, year, False, viewer)
-        for pk in missing:
-            found[pk] = h._report(pk, pk, year, tallies[pk], orgs, None)
+        found.update(h.hours_for_members({pk: pk for pk in missing}, year, viewer=viewer))
     for row in rows:
         report = found.get(row.id)
         if report is None:
@@ -365,7 +363,7 @@ def _representations(network: Organization, v: Viewer, period: Period, lang: str
             .order_by("start_date", "pk")
             if m.member_organization_id != network.pk]
     wheres = [m.organization or (m.post.organization if m.post else None) for m in rows]
-    known = _ancestors([w for w in wheres if w is not None])
+    known = ancestors([w for w in wheres if w is not None])
     out = []
     for m, where in zip(rows, wheres, strict=True):
         if where is None or not v.sees(where):

@@ -13,7 +13,7 @@ from xarxa.accounts.rules import viewer_of
 from xarxa.directory.models import Organization
 from xarxa.directory.views import visible_organization
 from xarxa.reports import federation as fed
-from xarxa.reports.facts import _ancestors, network_of
+from xarxa.reports.facts import ancestors, network_of
 from xarxa.reports.indicators import FIRST_YEAR, LAST_YEAR
 from xarxa.reports.views import filename
 from xarxa.reports.views import private as _private
@@ -31,7 +31,7 @@ def _organisation(request: HttpRequest, pk: str, year: int) -> Organization:
 
 def _network_of_body(request: HttpRequest, body: Organization) -> Organization:
     """The network a body belongs to (404 when the viewer may not see it)."""
-    network = network_of(body, _ancestors([body]))
+    network = network_of(body, ancestors([body]))
     viewer_of(request).require_sees(network)
     return network
 
