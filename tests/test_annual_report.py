@@ -64,11 +64,22 @@ def test_the_pdf_holds_the_facts_and_its_pages_and_charts(demo, tmp_path):
     for words in ("ISOM: network work in 2025", "FEDAIA", "Junta Directiva", "Hours per network",
                   "Events per month", "Networks over the years", "Sources"):
         assert words in text, words
-    subprocess.run(["pdftoppm", "-r", "30", "-png", str(out), str(tmp_path / "page")], check=True)
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(out), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page-*.png"))
-    assert len(pages) >= 2
-    # The first page carries the network graph: far from a blank page.
-    assert pages[0].stat().st_size > 3000
+    assert len(pages) >= 3
+    # The charts are drawn in colour, text is not: the first page carries the
+    # network graph, the next the bars of the hours per network.
+    assert coloured_share(pages[0]) > 0.001
+    assert coloured_share(pages[1]) > 0.005
+
+
+def coloured_share(png) -> float:
+    """The share of a page's pixels drawn in colour (not grey: not text)."""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        pixels = list(image.convert("RGB").getdata())
+    return sum(1 for r, g, b in pixels if max(r, g, b) - min(r, g, b) > 40) / len(pixels)
 
 
 def test_the_markdown_has_the_same_tables(demo):
