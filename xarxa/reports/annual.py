@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property
 
@@ -42,6 +42,11 @@ from xarxa.reports.page import md_escape, org_phrase
 
 # Networks over the years: this many years at most, ending with the report's.
 YEARS_SHOWN = 20
+# A memòria summarises: the activities that reached most people, and the
+# people who gave most hours; the rest is summed up in one line (the
+# indicators' files list every person).
+ACTIVITIES_SHOWN = 40
+PEOPLE_SHOWN = 10
 
 
 class Sources:
@@ -117,6 +122,23 @@ class Annual:
     indicators: Indicators
     sources: Sources
     viewer: Viewer
+    people_left_out: int  # per-person hours left out of the report's indicators
+
+    @property
+    def activities_shown(self) -> list[ActivityRow]:
+        return self.activities[:ACTIVITIES_SHOWN]
+
+    @property
+    def activities_rest(self) -> tuple[int, int, int]:
+        """The activities left out of the table: how many, their events and
+        the people they reached."""
+        rest = self.activities[ACTIVITIES_SHOWN:]
+        return len(rest), sum(r.events for r in rest), sum(r.people for r in rest)
+
+    @property
+    def rest_text(self) -> str:
+        left, events, people = self.activities_rest
+        return rest_text(left, events, people) if left else ""
 
     @cached_property
     def charts(self) -> dict[str, str]:
@@ -146,22 +168,33 @@ def build(org: Organization, v: Viewer, year: int) -> Annual:
         hours=hours_by_network.get(t.network.pk, Decimal("0")),
         refs=sources.refs(t.network, t.membership)) for t in facts.networks]
     represented_by = [_seat_row(s, lang, sources) for s in facts.represented_by]
+    ranked = sorted(facts.activities + facts.training.received,
+                    key=lambda a: (-a.people_reached, -a.editions, a.event.name.casefold()))
     activities = [ActivityRow(
         name=a.event.name, network=a.network.name_in(lang) if a.network else "",
         role=_role_label(a.roles), events=a.editions, hours=a.hours, people=a.people_reached,
-        refs=sources.refs(a.event)) for a in facts.activities + facts.training.received]
+        refs=sources.refs(a.event) if i < ACTIVITIES_SHOWN else []) for i, a in enumerate(ranked)]
     for c in facts.campaigns:
         sources.refs(c.campaign)
     for agreement in facts.training.agreements:
         sources.refs(agreement)
     months = _months(org, v, year)
-    indicators = indicators_for(org.pk, year, v)
+    every = indicators_for(org.pk, year, v, hours=hours)
+    indicators = _fewer_people(every)
     annual = Annual(org=org, name=facts.name, year=year, lang=lang, facts=facts,
                     summary=[], networks=networks, represented_by=represented_by, hours=hours,
                     activities=activities, months=months, indicators=indicators, sources=sources,
-                    viewer=v)
+                    viewer=v, people_left_out=len(every.rows) - len(indicators.rows))
     annual.summary = _summary(annual)
     return annual
+
+
+def _fewer_people(ind: Indicators) -> Indicators:
+    """The indicators with the hours of the people who gave most only."""
+    per_person = [r for r in ind.rows if r.group == "hours_per_person" and r.key.startswith("hours_person:")]
+    keep = {r.key for r in sorted(per_person, key=lambda r: -r.value)[:PEOPLE_SHOWN]}
+    rows = tuple(r for r in ind.rows if not r.key.startswith("hours_person:") or r.key in keep)
+    return replace(ind, rows=rows)
 
 
 def _seat_row(seat: Seat, lang: str, sources: Sources) -> SeatRow:
@@ -326,7 +359,10 @@ def markdown(a: Annual) -> str:
     out += [f"## {md_escape(_('Events and community activities'))}", ""]
     out += _md_table([_("Activity"), network_label(), _("Role"), _("Events"), _("People reached"),
                       _("Sources")], [[r.name, r.network, r.role, r.events, r.people, _refs(r.refs)]
-                                      for r in a.activities])
+                                      for r in a.activities_shown])
+    left, events, people = a.activities_rest
+    if left:
+        out += [md_escape(rest_text(left, events, people)), ""]
     if a.facts.campaigns:
         out += [f"## {md_escape(_('Awareness campaigns'))}", ""]
         out += _md_table([_("Campaign"), _("Values"), _("Themes"), _("Actions"), _("People reached")], [
@@ -352,6 +388,13 @@ def markdown(a: Annual) -> str:
         out += [f"{i}\\. {md_escape(s['note'] or s['url'])}" for i, s in enumerate(a.sources.items, 1)]
         out.append("")
     return "\n".join(out)
+
+
+def rest_text(left: int, events: int, people: int) -> str:
+    return ngettext("And one more activity, with %(events)s events, reaching %(people)s people.",
+                    "And %(n)s more activities, with %(events)s events, reaching %(people)s people.",
+                    left) % {"n": formats.number_format(left), "events": formats.number_format(events),
+                             "people": formats.number_format(people)}
 
 
 def network_label() -> str:

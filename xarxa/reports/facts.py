@@ -25,6 +25,8 @@ from xarxa.training.models import Agreement, Placement, Programme
 
 # Bodies nest in bodies in networks, this deep at most.
 MAX_DEPTH = 6
+# Ids per IN (…) list, at most.
+CHUNK = 10_000
 
 
 @dataclass(frozen=True)
@@ -196,29 +198,40 @@ def ancestors(orgs: Iterable[Organization]) -> dict[str, Organization]:
     return known
 
 
-def _root(event: Event, events: dict[str, Event]) -> Event:
+# An event as `_activities` walks its series: id → (parent, first edition,
+# classification, area).
+_EventRow = tuple[str | None, str | None, str, str | None]
+
+
+def _root(pk: str, events: dict[str, _EventRow]) -> str:
     """The first event of a series: up its parents (a festa major's
     activities) and its editions (next year's festa)."""
-    seen = {event.pk}
-    node = event
+    seen = {pk}
+    node = pk
     while True:
-        up = node.parent_id or node.repeat_of_id
+        parent, first, __, __area = events[node]
+        up = parent or first
         if not up or up in seen or up not in events:
             return node
         seen.add(up)
-        node = events[up]
+        node = up
 
 
-def _load_events(first: set[str]) -> dict[str, Event]:
-    """The events and every event above them (parents, first editions)."""
-    events: dict[str, Event] = {}
-    wanted = set(first)
+def _load_events(first: set[str]) -> dict[str, _EventRow]:
+    """The events and every event above them (parents, first editions), as
+    plain rows: thousands of events, read without making a model of each."""
+    events: dict[str, _EventRow] = {}
+    wanted = sorted(first)
     for __ in range(MAX_DEPTH * 2):
         if not wanted:
             break
-        found = list(Event.objects.filter(pk__in=wanted).select_related("organization"))
-        events.update((e.pk, e) for e in found)
-        wanted = {x for e in found for x in (e.parent_id, e.repeat_of_id) if x} - set(events)
+        found: list[tuple[str, str | None, str | None, str, str | None]] = []
+        for i in range(0, len(wanted), CHUNK):
+            found += Event.objects.filter(pk__in=wanted[i:i + CHUNK]).order_by().values_list(
+                "id", "parent_id", "repeat_of_id", "classification", "area_id")
+        events.update((pk, (parent, first_, kind, area)) for pk, parent, first_, kind, area in found)
+        wanted = sorted({x for __pk, parent, first_, __k, __a in found for x in (parent, first_) if x}
+                        - set(events))
     return events
 
 
@@ -302,37 +315,42 @@ def _seat(m: Membership, where: Organization, network: Organization, v: Viewer) 
 
 def _activities(org: Organization, v: Viewer, period: Period, ties: dict[str, NetworkTie]
                 ) -> tuple[list[Activity], list[Activity], list[Area]]:
-    rows = list(Participation.objects.filter(Q(organization=org) | Q(on_behalf_of=org))
-                .filter(participation_q(v))
-                .values_list("event_id", "role", "objectives", "people_reached", "hours"))
-    events = _load_events({r[0] for r in rows})
+    """Its community activities and training received in the period, one per
+    series, with what it did in them. The participations are summed by event
+    and role in the database (ten thousand become a few thousand rows)."""
+    mine = (Participation.objects.filter(Q(organization=org) | Q(on_behalf_of=org))
+            .filter(participation_q(v)).filter(period.events_q("event__start_date"))
+            .exclude(event__status=Event.Status.CANCELLED).order_by())
+    sums = list(mine.values_list("event_id", "role").annotate(
+        reached=Sum("people_reached"), hours=Sum("hours")))
+    aims = list(mine.exclude(objectives=[]).values_list("event_id", "objectives").distinct())
+    events = _load_events({r[0] for r in sums})
     series: dict[str, dict] = {}
     area_ids: set[str] = set()
-    for event_id, role, objectives, reached, hours in rows:
-        event = events.get(event_id)
-        if event is None or not period.has_event(event.start_date) \
-                or event.status == Event.Status.CANCELLED:
-            continue
-        root = _root(event, events)
-        entry = series.setdefault(root.pk, {"roles": [], "objectives": [], "events": set(),
-                                            "reached": 0, "hours": 0.0})
+    for event_id, role, reached, hours in sums:
+        entry = series.setdefault(_root(event_id, events), {"roles": [], "objectives": [], "events": set(),
+                                         "reached": 0, "hours": 0.0})
         if role and role not in entry["roles"]:
             entry["roles"].append(role)
+        entry["events"].add(event_id)
+        entry["reached"] += reached or 0
+        entry["hours"] += float(hours or 0)
+        area = events[event_id][3]
+        if area:
+            area_ids.add(area)
+    for event_id, objectives in aims:
+        entry = series[_root(event_id, events)]
         for o in objectives or []:
             if isinstance(o, str) and o not in entry["objectives"]:
                 entry["objectives"].append(o)
-        entry["events"].add(event.pk)
-        entry["reached"] += reached or 0
-        entry["hours"] += float(hours or 0)
-        if event.area_id:
-            area_ids.add(event.area_id)
-    shown_events = {pk: e for pk, e in events.items() if v.sees(e)}
-    networks = ancestors([e.organization for e in shown_events.values() if e.organization])
+    roots = {e.pk: e for e in v.visible(Event.objects.filter(pk__in=list(series)))
+             .select_related("organization")}
+    networks = ancestors([e.organization for e in roots.values() if e.organization])
     community: list[Activity] = []
     received: list[Activity] = []
     for pk, entry in series.items():
-        root = events[pk]
-        if pk not in shown_events:
+        root = roots.get(pk)
+        if root is None:
             continue
         network = network_of(networks[root.organization_id], networks) \
             if root.organization_id in networks else None
@@ -341,8 +359,8 @@ def _activities(org: Organization, v: Viewer, period: Period, ties: dict[str, Ne
         activity = Activity(event=root, network=network, roles=entry["roles"],
                             objectives=entry["objectives"], editions=len(entry["events"]),
                             people_reached=entry["reached"], hours=entry["hours"])
-        kinds = {events[e].classification for e in entry["events"]} | {root.classification}
-        if Event.Classification.TRAINING in kinds and root.classification == Event.Classification.TRAINING:
+        kinds = {events[e][2] for e in entry["events"]} | {root.classification}
+        if root.classification == Event.Classification.TRAINING:
             received.append(activity)
         elif kinds & COMMUNITY:
             community.append(activity)

@@ -164,10 +164,12 @@ class Indicators:
         return self.year - 1
 
 
-def indicators_for(org_id: str, year: int, viewer: Viewer | None) -> Indicators:
+def indicators_for(org_id: str, year: int, viewer: Viewer | None,
+                   hours: HoursReport | None = None) -> Indicators:
     """The indicators of `org_id` for `year` and the year before, as far as
     `viewer` may see (everything when None). UnknownOrganization when no
-    organisation has that id, or the viewer may not see it."""
+    organisation has that id, or the viewer may not see it. `hours`: the
+    year's `hours_for` for the same viewer, when the caller has it already."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValueError(year)
     org = Organization.objects.filter(pk=org_id).first()
@@ -178,8 +180,9 @@ def indicators_for(org_id: str, year: int, viewer: Viewer | None) -> Indicators:
     years = (year, year - 1)
     rows: list[Indicator] = []
     rows += _networks(org_id, years, viewer)
-    hours = {y: hours_for(org_id, y, viewer=viewer) for y in years}
-    rows += _hours(hours, years)
+    per_year = {y: hours if hours is not None and y == year else hours_for(org_id, y, viewer=viewer)
+                for y in years}
+    rows += _hours(per_year, years)
     rows += _activity(org_id, years, viewer)
     rows += _training(org_id, years, viewer)
     name = org.name_in((get_language() or "ca")[:2])

@@ -156,7 +156,8 @@ def build(facts: Facts) -> Document:
 
 def community(facts: Facts, org: Phrase, lang: str) -> Section:
     blocks: list[Block] = []
-    festivals = [a for a in facts.activities if a.event.classification == "festival"]
+    festivals = sorted((a for a in facts.activities if a.event.classification == "festival"),
+                       key=lambda a: (-a.editions, a.event.name.casefold()))[:ACTIVITIES_SHOWN]
     if festivals:
         blocks.append(Block(sentence(_("%(org)s takes part in %(festivals)s."),
                                      {"org": org, "festivals": join(
@@ -234,6 +235,22 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+# A page lists the activities that mean most to it (most events, then most
+# people reached) and counts the others.
+ACTIVITIES_SHOWN = 10
+
+
+def activity_items(activities: list[Activity], lang: str) -> list[str]:
+    ranked = sorted(activities, key=lambda a: (-a.editions, -a.people_reached,
+                                               a.event.name.casefold()))
+    items = [_capital(activity_item(a, lang)) for a in ranked[:ACTIVITIES_SHOWN]]
+    left = len(ranked) - ACTIVITIES_SHOWN
+    if left > 0:
+        items.append(ngettext("And one more activity.", "And %(n)d more activities.", left)
+                     % {"n": left})
+    return items
+
+
 def activity_item(a: Activity, lang: str) -> str:
     verb = role_verb(a.roles)
     name = event_phrase(a.event.name, lang)
@@ -280,8 +297,7 @@ def networks(facts: Facts, org: Phrase, lang: str) -> Section:
             heading = ""
         if tie.activities:
             blocks.append(Block(sentence(_("With %(network)s:"), {"network": network}, lang),
-                                [_capital(activity_item(a, lang)) for a in tie.activities],
-                                heading=heading))
+                                activity_items(tie.activities, lang), heading=heading))
             heading = ""
         if heading:  # a network with nothing more to say than its name
             blocks.append(Block(sentence(_("%(org)s takes part in %(network)s."),
@@ -290,7 +306,7 @@ def networks(facts: Facts, org: Phrase, lang: str) -> Section:
               and a.event.classification != "festival"]
     if others:
         blocks.append(Block(sentence(_("Beyond its networks, %(org)s:"), {"org": org}, lang),
-                            [_capital(activity_item(a, lang)) for a in others],
+                            activity_items(others, lang),
                             heading=pgettext("page heading", "Other community activities")))
     if facts.represented_by:
         blocks.append(Block(sentence(_("Other organisations sit on behalf of %(org)s:"),
