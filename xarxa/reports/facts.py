@@ -9,10 +9,13 @@ the wording is `page.py`'s and the report's.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.db.models import Q, Sum
+from django.db.models import Q, Sum, TextField
+from django.db.models.functions import Cast
 
 from xarxa.accounts.rules import Viewer
 from xarxa.activity.models import Campaign, Event, Participation, Theme
@@ -217,6 +220,21 @@ def _root(pk: str, events: dict[str, _EventRow]) -> str:
         node = up
 
 
+# What a report never shows of an event: left unread for thousands of them.
+UNUSED_EVENT_COLUMNS = ("description", "identifiers", "extra", "location", "timezone",
+                        "created_at", "updated_at")
+
+
+@lru_cache(maxsize=256)
+def _json_list(text: str | None) -> tuple[str, ...]:
+    """A JSON list of strings as its text holds it (objectives)."""
+    try:
+        value = json.loads(text) if text else []
+    except ValueError:
+        return ()
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+
 def _load_events(first: set[str]) -> dict[str, _EventRow]:
     """The events and every event above them (parents, first editions), as
     plain rows: thousands of events, read without making a model of each."""
@@ -323,7 +341,8 @@ def _activities(org: Organization, v: Viewer, period: Period, ties: dict[str, Ne
             .exclude(event__status=Event.Status.CANCELLED).order_by())
     sums = list(mine.values_list("event_id", "role").annotate(
         reached=Sum("people_reached"), hours=Sum("hours")))
-    aims = list(mine.exclude(objectives=[]).values_list("event_id", "objectives").distinct())
+    # The objectives as their JSON text: a few distinct lists, read once each.
+    aims = list(mine.values_list("event_id", Cast("objectives", TextField())).distinct())
     events = _load_events({r[0] for r in sums})
     series: dict[str, dict] = {}
     area_ids: set[str] = set()
@@ -338,14 +357,18 @@ def _activities(org: Organization, v: Viewer, period: Period, ties: dict[str, Ne
         area = events[event_id][3]
         if area:
             area_ids.add(area)
-    for event_id, objectives in aims:
+    for event_id, text in aims:
+        objectives = _json_list(text)
+        if not objectives:
+            continue
         entry = series[_root(event_id, events)]
-        for o in objectives or []:
+        for o in objectives:
             if isinstance(o, str) and o not in entry["objectives"]:
                 entry["objectives"].append(o)
     roots = {e.pk: e for e in v.visible(Event.objects.filter(pk__in=list(series)))
-             .select_related("organization")}
-    networks = ancestors([e.organization for e in roots.values() if e.organization])
+             .defer(*UNUSED_EVENT_COLUMNS)}
+    networks = ancestors(Organization.objects.filter(
+        pk__in={e.organization_id for e in roots.values() if e.organization_id}))
     community: list[Activity] = []
     received: list[Activity] = []
     for pk, entry in series.items():
