@@ -127,13 +127,35 @@ class NetworkTie:
         return [s for s in self.seats if s.on_behalf_of is not None]
 
 
+@dataclass(frozen=True)
+class SeriesEvent:
+    """The first event of a series, as a report shows it: read as a row, not
+    a model (an organisation may have a thousand series)."""
+
+    pk: str
+    name: str
+    classification: str
+    organization_id: str | None
+    start_date: str | None
+    sources_text: str | None
+
+    @property
+    def sources(self) -> list[dict[str, str]]:
+        """Its sources, decoded when a report cites them."""
+        try:
+            value = json.loads(self.sources_text) if self.sources_text else []
+        except ValueError:
+            return []
+        return value if isinstance(value, list) else []
+
+
 @dataclass
 class Activity:
     """A community activity or festival the organisation takes part in: the
     first event of its series (a festa major's activities and yearly
     editions add up under it), with the roles it had and what for."""
 
-    event: Event
+    event: SeriesEvent
     network: Organization | None
     roles: list[str]
     objectives: list[str]
@@ -218,11 +240,6 @@ def _root(pk: str, events: dict[str, _EventRow]) -> str:
             return node
         seen.add(up)
         node = up
-
-
-# What a report never shows of an event: left unread for thousands of them.
-UNUSED_EVENT_COLUMNS = ("description", "identifiers", "extra", "location", "timezone",
-                        "created_at", "updated_at")
 
 
 @lru_cache(maxsize=256)
@@ -339,34 +356,34 @@ def _activities(org: Organization, v: Viewer, period: Period, ties: dict[str, Ne
     mine = (Participation.objects.filter(Q(organization=org) | Q(on_behalf_of=org))
             .filter(participation_q(v)).filter(period.events_q("event__start_date"))
             .exclude(event__status=Event.Status.CANCELLED).order_by())
-    sums = list(mine.values_list("event_id", "role").annotate(
-        reached=Sum("people_reached"), hours=Sum("hours")))
-    # The objectives as their JSON text: a few distinct lists, read once each.
-    aims = list(mine.values_list("event_id", Cast("objectives", TextField())).distinct())
-    events = _load_events({r[0] for r in sums})
+    # One row per event, role and list of objectives (as its JSON text: a few
+    # distinct lists, decoded once each).
+    rows = list(mine.annotate(aims=Cast("objectives", TextField()))
+                .values_list("event_id", "role", "aims")
+                .annotate(reached=Sum("people_reached"), hours=Sum("hours")))
+    events = _load_events({r[0] for r in rows})
     series: dict[str, dict] = {}
     area_ids: set[str] = set()
-    for event_id, role, reached, hours in sums:
+    for event_id, role, aims, reached, hours in rows:
         entry = series.setdefault(_root(event_id, events), {"roles": [], "objectives": [], "events": set(),
-                                         "reached": 0, "hours": 0.0})
+                                                           "reached": 0, "hours": 0.0})
         if role and role not in entry["roles"]:
             entry["roles"].append(role)
+        for o in _json_list(aims):
+            if o not in entry["objectives"]:
+                entry["objectives"].append(o)
         entry["events"].add(event_id)
         entry["reached"] += reached or 0
         entry["hours"] += float(hours or 0)
         area = events[event_id][3]
         if area:
             area_ids.add(area)
-    for event_id, text in aims:
-        objectives = _json_list(text)
-        if not objectives:
-            continue
-        entry = series[_root(event_id, events)]
-        for o in objectives:
-            if isinstance(o, str) and o not in entry["objectives"]:
-                entry["objectives"].append(o)
-    roots = {e.pk: e for e in v.visible(Event.objects.filter(pk__in=list(series)))
-             .defer(*UNUSED_EVENT_COLUMNS)}
+    firsts = sorted(series)
+    roots = {row[0]: SeriesEvent(*row) for i in range(0, len(firsts), CHUNK)
+             for row in v.visible(Event.objects.filter(pk__in=firsts[i:i + CHUNK]))
+             .annotate(sources_text=Cast("sources", TextField())).order_by()
+             .values_list("id", "name", "classification", "organization_id", "start_date",
+                          "sources_text")}
     networks = ancestors(Organization.objects.filter(
         pk__in={e.organization_id for e in roots.values() if e.organization_id}))
     community: list[Activity] = []
