@@ -46,9 +46,11 @@ def fresh_graph():
     # database rolls back, and the next one may reach the same id with other
     # data, so every test starts with nothing kept.
     from xarxa.graph import analysis, store
+    from xarxa.reports import pdf
 
     store.STORE.forget()
     analysis.forget()
+    pdf.forget()  # the PDFs kept are keyed by the same id
     yield
 
 

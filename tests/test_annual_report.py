@@ -78,7 +78,8 @@ def coloured_share(png) -> float:
     from PIL import Image
 
     with Image.open(png) as image:
-        pixels = list(image.convert("RGB").getdata())
+        data = image.convert("RGB").tobytes()
+    pixels = list(zip(data[0::3], data[1::3], data[2::3], strict=True))
     return sum(1 for r, g, b in pixels if max(r, g, b) - min(r, g, b) > 40) / len(pixels)
 
 
@@ -119,3 +120,22 @@ def test_bad_input_gets_one_line_and_status_2(demo, args, says):
     with translation.override("en"), pytest.raises(CommandError) as caught:
         call_command("report", *args, "--lang", "en", stdout=io.StringIO())
     assert caught.value.returncode == 2 and says in str(caught.value)
+
+
+def test_a_pdf_is_made_once_until_something_changes(demo, visitor, monkeypatch):
+    from xarxa.core import writes
+    from xarxa.reports import annual as a
+
+    made = []
+    render = a.render_pdf
+    monkeypatch.setattr(a, "render_pdf", lambda report: made.append(1) or render(report))
+    first = visitor.get("/reports/isom/2025.pdf").content
+    assert visitor.get("/reports/isom/2025.pdf").content == first and len(made) == 1
+    # Another reader, another PDF: a visitor's is not the operator's.
+    assert visitor.get("/reports/isom/2025.pdf", HTTP_ACCEPT_LANGUAGE="es").status_code == 200
+    assert len(made) == 2
+    # Any write anywhere makes the next one anew.
+    writes.update(Organization.objects.get(pk="fedaia"), {"name": "FEDAIA (renamed)"},
+                  actor=writes.Actor("test:setup"))
+    visitor.get("/reports/isom/2025.pdf")
+    assert len(made) == 3

@@ -162,11 +162,14 @@ def build(org: Organization, v: Viewer, year: int) -> Annual:
     sources.refs(org)
 
     hours_by_network = {n.id: n.figures.hours for n in hours.networks if n.id}
+    # A network's row cites the sources of the network, the membership and
+    # each seat (one mark per source, not per seat).
     networks = [NetworkRow(
         name=t.network.name_in(lang), since=t.since, until=t.until,
         seats=[_seat_row(s, lang, sources) for s in t.seats],
         hours=hours_by_network.get(t.network.pk, Decimal("0")),
-        refs=sources.refs(t.network, t.membership)) for t in facts.networks]
+        refs=sources.refs(t.network, t.membership, *(s.membership for s in t.seats)))
+        for t in facts.networks]
     represented_by = [_seat_row(s, lang, sources) for s in facts.represented_by]
     ranked = sorted(facts.activities + facts.training.received,
                     key=lambda a: (-a.people_reached, -a.editions, a.event.name.casefold()))
@@ -184,17 +187,24 @@ def build(org: Organization, v: Viewer, year: int) -> Annual:
     annual = Annual(org=org, name=facts.name, year=year, lang=lang, facts=facts,
                     summary=[], networks=networks, represented_by=represented_by, hours=hours,
                     activities=activities, months=months, indicators=indicators, sources=sources,
-                    viewer=v, people_left_out=len(every.rows) - len(indicators.rows))
+                    viewer=v, people_left_out=len(per_person_rows(every)) - len(per_person_rows(indicators)))
     annual.summary = _summary(annual)
     return annual
 
 
 def _fewer_people(ind: Indicators) -> Indicators:
-    """The indicators with the hours of the people who gave most only."""
-    per_person = [r for r in ind.rows if r.group == "hours_per_person" and r.key.startswith("hours_person:")]
+    """The indicators as the report shows them: the hours of the people who
+    gave most only, and not the hours per network again (the report's own
+    table has them, body by body)."""
+    per_person = [r for r in ind.rows if r.key.startswith("hours_person:")]
     keep = {r.key for r in sorted(per_person, key=lambda r: -r.value)[:PEOPLE_SHOWN]}
-    rows = tuple(r for r in ind.rows if not r.key.startswith("hours_person:") or r.key in keep)
+    rows = tuple(r for r in ind.rows if not r.key.startswith(("hours_network:", "hours_outside"))
+                 and (not r.key.startswith("hours_person:") or r.key in keep))
     return replace(ind, rows=rows)
+
+
+def per_person_rows(ind: Indicators) -> list[object]:
+    return [r for r in ind.rows if r.key.startswith("hours_person:")]
 
 
 def _seat_row(seat: Seat, lang: str, sources: Sources) -> SeatRow:

@@ -589,6 +589,9 @@ def network_svg(nodes: Sequence[GraphNode | tuple[Any, ...]],
     for tie in ties:
         pairs[(min(tie.source, tie.target), max(tie.source, tie.target))][tie.type] += 1
     degree = [0] * len(points)
+    # One path per kind of tie, of many segments: a graph of hundreds of ties
+    # is a handful of elements to lay out (the PDF's WeasyPrint and browsers).
+    segments: dict[str, list[str]] = defaultdict(list)
     for (a, z), between in pairs.items():
         degree[a] += 1
         degree[z] += 1
@@ -597,9 +600,11 @@ def network_svg(nodes: Sequence[GraphNode | tuple[Any, ...]],
         nx, ny = -(y2 - y1) / length, (x2 - x1) / length
         for k, kind in enumerate(between):
             shift = (k - (len(between) - 1) / 2) * 3
-            style = TIE_STYLES.get(kind, OTHER_TIE)
-            body.append(f'<line x1="{fmt(x1 + nx * shift)}" y1="{fmt(y1 + ny * shift)}" '
-                        f'x2="{fmt(x2 + nx * shift)}" y2="{fmt(y2 + ny * shift)}"{attrs(style)}/>')
+            segments[kind].append(f"M{fmt(x1 + nx * shift)} {fmt(y1 + ny * shift)}"
+                                  f"L{fmt(x2 + nx * shift)} {fmt(y2 + ny * shift)}")
+    for kind, drawn in segments.items():
+        style = TIE_STYLES.get(kind, OTHER_TIE)
+        body.append(f'<path d="{"".join(drawn)}" fill="none"{attrs(style)}/>')
     kinds = list(dict.fromkeys(n.kind for n in points))
     colours = {kind: PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR for i, kind in enumerate(kinds)}
     if len(points) <= LABELLED_NODES:

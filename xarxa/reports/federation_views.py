@@ -8,11 +8,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 
 from xarxa.accounts.rules import viewer_of
 from xarxa.directory.models import Organization
 from xarxa.directory.views import visible_organization
 from xarxa.reports import federation as fed
+from xarxa.reports import pdf
 from xarxa.reports.facts import ancestors, network_of
 from xarxa.reports.indicators import FIRST_YEAR, LAST_YEAR
 from xarxa.reports.views import filename
@@ -62,10 +64,15 @@ def federation_file(request: HttpRequest, pk: str, year: int, fmt: str) -> HttpR
     if network.parent_id:
         up = _network_of_body(request, network)
         return HttpResponseRedirect(reverse("reports:federation_file", args=[up.pk, year, fmt]))
-    report = fed.build(network, viewer_of(request), year)
-    content = fed.render_pdf(report) if fmt == "pdf" else fed.markdown(report).encode()
+    v = viewer_of(request)
+    lang = (get_language() or "ca")[:2]
+    if fmt == "pdf":
+        content = pdf.kept_pdf(("federation", network.pk, year, lang, pdf.audience(v)),
+                               lambda: fed.render_pdf(fed.build(network, v, year)))
+    else:
+        content = fed.markdown(fed.build(network, v, year)).encode()
     response = HttpResponse(content, content_type=FORMATS[fmt])
-    name = f"{filename(network.pk, report.lang, f'federacio-{year}')}.{fmt}"
+    name = f"{filename(network.pk, lang, f'federacio-{year}')}.{fmt}"
     response.headers["Content-Disposition"] = content_disposition_header(fmt == "pdf", name) or ""
     _private(request, response)
     return response

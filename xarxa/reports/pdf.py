@@ -9,6 +9,9 @@ reach anywhere.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import Any
 
 # The report's styles for print, read once.
@@ -50,3 +53,48 @@ def html_to_pdf(html: str) -> bytes:
     fetcher = _fetcher()
     document = HTML(string=html, url_fetcher=fetcher, base_url="about:blank")
     return bytes(document.write_pdf(stylesheets=[CSS(string=PRINT_CSS, url_fetcher=fetcher)]))
+
+
+# -- PDFs made once per state of the records ------------------------------------
+
+# Laying a long memòria out takes WeasyPrint seconds (docs/performance.md):
+# a PDF is kept, per process, for as long as nothing is written anywhere —
+# the newest history id (every write makes one) is part of its key, so a
+# kept PDF is never stale. A few at most: they are hundreds of kilobytes.
+KEPT = 16
+_kept: OrderedDict[Hashable, bytes] = OrderedDict()
+_lock = threading.Lock()
+
+
+def audience(viewer: Any) -> Hashable:
+    """What a viewer's reports depend on: everything, the public's, or the
+    signed-in's with the organisations whose private records they see."""
+    if viewer.site_admin:
+        return "all"
+    if not viewer.authenticated:
+        return "public"
+    return ("members", tuple(sorted(viewer.orgs)))
+
+
+def kept_pdf(key: Hashable, make: Callable[[], bytes]) -> bytes:
+    """The PDF for `key` (which names what it shows and for whom) as of the
+    records' present state: kept, or made and kept."""
+    from xarxa.graph.base import generation_of
+
+    full = (key, generation_of())
+    with _lock:
+        found = _kept.get(full)
+        if found is not None:
+            _kept.move_to_end(full)
+            return found
+    made = make()
+    with _lock:
+        _kept[full] = made
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return made
+
+
+def forget() -> None:
+    with _lock:
+        _kept.clear()

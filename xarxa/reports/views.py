@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from xarxa.core import dates
 from xarxa.directory.models import Organization
 from xarxa.directory.views import viewer, visible_organization
-from xarxa.reports import annual
+from xarxa.reports import annual, pdf
 from xarxa.reports import facts as f
 from xarxa.reports import page as p
 from xarxa.reports.indicators import FIRST_YEAR, LAST_YEAR
@@ -110,18 +110,22 @@ def annual_report(request: HttpRequest, pk: str, year: int) -> HttpResponse:
 
 
 def annual_file(request: HttpRequest, pk: str, year: int, fmt: str) -> HttpResponse:
-    """The annual report as PDF, Markdown or a standalone HTML document."""
-    if fmt not in REPORT_FORMATS:
+    """The annual report as PDF, Markdown or a standalone HTML document. A
+    PDF is made once per state of the records and reader (`pdf.kept_pdf`)."""
+    if fmt not in REPORT_FORMATS or not FIRST_YEAR <= year <= LAST_YEAR:
         raise Http404
-    a = _annual(request, pk, year)
+    org = visible_organization(request, pk, "area")
+    v = viewer(request)
+    lang = (translation.get_language() or "ca")[:2]
     if fmt == "pdf":
-        body: bytes = annual.render_pdf(a)
+        body = pdf.kept_pdf(("annual", org.pk, year, lang, pdf.audience(v)),
+                            lambda: annual.render_pdf(annual.build(org, v, year)))
     elif fmt == "md":
-        body = annual.markdown(a).encode()
+        body = annual.markdown(annual.build(org, v, year)).encode()
     else:
-        body = annual.render_html(a, standalone=True).encode()
+        body = annual.render_html(annual.build(org, v, year), standalone=True).encode()
     response = HttpResponse(body, content_type=REPORT_FORMATS[fmt])
-    name = f"{filename(a.org.pk, a.lang, f'memoria-{year}')}.{fmt}"
+    name = f"{filename(org.pk, lang, f'memoria-{year}')}.{fmt}"
     response.headers["Content-Disposition"] = content_disposition_header(fmt == "pdf", name) or ""
     private(request, response)
     return response
