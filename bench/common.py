@@ -1,14 +1,16 @@
 """Helpers shared by the benchmarks: a benchmark's own database, reused while
 it holds what the generator would write (its key).
 
-bench/pages.py and bench/graph.py each carry this check inline (theirs
-predate this module); bench/reports.py uses it from here.
+bench/graph.py and bench/reports.py use them from here; bench/pages.py
+keeps its own database set-up (it predates this module) and shares the key
+table and the percentile.
 """
 
 from __future__ import annotations
 
 import math
 import resource
+import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -100,3 +102,18 @@ def drop_database(url: str, own: str) -> None:
     assert own in name, name
     with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def commit() -> str:
+    """The commit measured, and whether the code under xarxa/ differed from it."""
+    try:
+        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "xarxa"], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+        return sha + (" + uncommitted changes under xarxa/" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "?"

@@ -65,7 +65,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import random
 import resource
@@ -84,6 +83,9 @@ from urllib.parse import quote, urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+import common  # noqa: E402 (bench/ is on the path from here on)
+from common import commit, percentile  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 WORK = OUT / "graph"
@@ -112,11 +114,6 @@ def current_rss_mib(pid: int | str = "self") -> float:
     return 0.0
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
-
-
 # -- databases ------------------------------------------------------------------
 
 def database_url(size: str, database: str) -> str:
@@ -140,57 +137,11 @@ def database_key(size: str, seed: int) -> str:
 
 def ensure_database(url: str, key: str, rebuild: bool) -> bool:
     """Create the database when it does not hold `key`; True when it does."""
-    if url.startswith("sqlite"):
-        import sqlite3
-
-        path = Path(url.removeprefix("sqlite:///"))
-        if path.exists() and not rebuild:
-            conn = sqlite3.connect(path)
-            try:
-                held = conn.execute("SELECT key FROM bench_pages_key").fetchone()
-                if held and held[0] == key:
-                    return True
-            except sqlite3.Error:
-                pass
-            finally:
-                conn.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return False
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    assert "_bench_graph" in name, name  # never another database than ours
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-    if exists and not rebuild:
-        with psycopg.connect(url, autocommit=True) as conn:
-            row = conn.execute("SELECT to_regclass('bench_pages_key')").fetchone()
-            if row and row[0]:
-                held = conn.execute("SELECT key FROM bench_pages_key").fetchone()
-                if held and held[0] == key:
-                    return True
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return False
+    return common.ensure_database(url, key, rebuild, own="graph")
 
 
 def drop_database(url: str) -> None:
-    if url.startswith("sqlite"):
-        path = url.removeprefix("sqlite:///")
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    assert "_bench_graph" in name, name
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    common.drop_database(url, own="graph")
 
 
 def django_env(url: str) -> dict[str, str]:
@@ -806,17 +757,6 @@ def run_size(size: str, args: argparse.Namespace) -> dict[str, Any]:
         for url in urls.values():
             drop_database(url)
     return res
-
-
-def commit() -> str:
-    try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                             text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "xarxa"], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()
-        return sha + (" + uncommitted changes under xarxa/" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "?"
 
 
 def save(size: str, res: dict[str, Any]) -> None:

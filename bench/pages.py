@@ -52,7 +52,6 @@ NAME: p50 A ms, p95 B ms, p99 C ms, Q queries, baseline D ms (×R) [target: p95 
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
 import statistics
@@ -70,6 +69,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from activity import Table, load  # noqa: E402  (bench/activity.py: rows at their defaults)
+from common import percentile  # noqa: E402
 
 # Bump when the generator changes: a reused database must hold what it says.
 GENERATOR_VERSION = 1
@@ -571,12 +571,6 @@ def pages(seed: int, visitor: Any) -> list[Page]:
             out.append(Page("network of 10,000", who, [f"/networks/{BIG}/"]))
             out.append(Page("network of 12", who, [f"/networks/{SMALL}/"]))
     return out
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest rank: the smallest value with at least q of them at or below it."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
 def measure(page: Page, client: Any, requests: int) -> None:

@@ -72,7 +72,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import drop_database, ensure_database, mark_built, peak_rss_mib, percentile  # noqa: E402
+from common import (  # noqa: E402
+    commit,
+    drop_database,
+    ensure_database,
+    mark_built,
+    peak_rss_mib,
+    percentile,
+)
 
 # Bump when the generator changes: a reused database must hold what it says.
 GENERATOR_VERSION = 1
@@ -587,16 +594,6 @@ def run_child(args: argparse.Namespace, env: dict[str, str], *extra: str) -> dic
 
 
 # -- the report -------------------------------------------------------------------
-
-def commit() -> str:
-    try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                             text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "xarxa"], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()
-        return sha + (" + uncommitted changes under xarxa/" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "?"
 
 
 def main() -> None:
