@@ -280,16 +280,17 @@ def gather(org: Organization, v: Viewer, period: Period, *, lang: str = "ca") ->
     mq = membership_q(v)
     seats_rows = list(
         Membership.objects.filter(Q(member_organization=org) | Q(on_behalf_of=org))
-        .filter(mq).select_related("organization", "person", "post", "member_organization",
-                                   "on_behalf_of")
+        .filter(mq).select_related("organization", "person", "post__organization",
+                                   "member_organization", "on_behalf_of")
         .order_by("start_date", "pk"))
-    known = ancestors([m.organization for m in seats_rows if m.organization])
+    # The body or network of each: its own, or its seat's (a post names it).
+    known = ancestors([where for m in seats_rows if (where := _place(m)) is not None])
 
     ties: dict[str, NetworkTie] = {}
     past: dict[str, NetworkTie] = {}
     represented_by: list[Seat] = []
     for m in seats_rows:
-        where = m.organization or (m.post.organization if m.post else None)
+        where = _place(m)
         if where is None:
             continue
         network = network_of(known.get(where.pk, where), known)
@@ -335,6 +336,11 @@ def gather(org: Organization, v: Viewer, period: Period, *, lang: str = "ca") ->
         campaigns=_campaigns(org, v, period), training=_training(org, v, period, received),
         sources=_sources([org, *[t.network for t in networks]]),
     )
+
+
+def _place(m: Membership) -> Organization | None:
+    """Where a membership sits: its body or network, or its post's."""
+    return m.organization or (m.post.organization if m.post else None)
 
 
 def _seat(m: Membership, where: Organization, network: Organization, v: Viewer) -> Seat:
