@@ -117,3 +117,14 @@ def commit() -> str:
         return sha + (" + uncommitted changes under xarxa/" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "?"
+
+
+def django_env(url: str, work: Path) -> dict[str, str]:
+    """The environment of a benchmark's Django process on `url`, its files under `work`."""
+    import os
+
+    var = work / "var"
+    var.mkdir(parents=True, exist_ok=True)
+    return {**os.environ, "DATABASE_URL": url, "XARXA_VAR_DIR": str(var),
+            "XARXA_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "DJANGO_SETTINGS_MODULE": "xarxa.settings", "XARXA_COMMAND_LANGUAGE": "en"}

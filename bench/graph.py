@@ -145,11 +145,7 @@ def drop_database(url: str) -> None:
 
 
 def django_env(url: str) -> dict[str, str]:
-    var = WORK / "var"
-    var.mkdir(parents=True, exist_ok=True)
-    return {**os.environ, "DATABASE_URL": url, "XARXA_VAR_DIR": str(var),
-            "XARXA_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-            "DJANGO_SETTINGS_MODULE": "xarxa.settings", "XARXA_COMMAND_LANGUAGE": "en"}
+    return common.django_env(url, WORK)
 
 
 def django_setup() -> None:

@@ -80,6 +80,7 @@ from common import (  # noqa: E402
     peak_rss_mib,
     percentile,
 )
+from common import django_env as common_env  # noqa: E402
 
 # Bump when the generator changes: a reused database must hold what it says.
 GENERATOR_VERSION = 1
@@ -119,11 +120,7 @@ def database_key(seed: int) -> str:
 
 
 def django_env(url: str) -> dict[str, str]:
-    var = WORK / "var"
-    var.mkdir(parents=True, exist_ok=True)
-    return {**os.environ, "DATABASE_URL": url, "XARXA_VAR_DIR": str(var),
-            "XARXA_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-            "DJANGO_SETTINGS_MODULE": "xarxa.settings", "XARXA_COMMAND_LANGUAGE": "en"}
+    return common_env(url, WORK)
 
 
 def django_setup() -> None:

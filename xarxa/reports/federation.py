@@ -322,13 +322,18 @@ def _bodies(network: Organization, v: Viewer, lang: str) -> list[BodyRow]:
     return out
 
 
-def _seat_row(m: Membership, body: BodyRow, v: Viewer, lang: str) -> SeatRow:
+def _sitter(m: Membership, v: Viewer, lang: str) -> str:
+    """Who sits: a person named only to whom may see them, an organisation,
+    or nobody named (a seat whose holder the source does not give)."""
     if m.person_id:
-        sitter = person_name(v, m.person) or _("a person")
-    elif m.member_organization is not None:
-        sitter = m.member_organization.name_in(lang)
-    else:
-        sitter = _("not named")
+        return person_name(v, m.person) or _("a person")
+    if m.member_organization is not None:
+        return m.member_organization.name_in(lang)
+    return _("not named")
+
+
+def _seat_row(m: Membership, body: BodyRow, v: Viewer, lang: str) -> SeatRow:
+    sitter = _sitter(m, v, lang)
     behalf = m.on_behalf_of.name_in(lang) if m.on_behalf_of is not None \
         and m.on_behalf_of_id != m.member_organization_id else ""
     return SeatRow(body=body.name, sitter=sitter, on_behalf_of=behalf,
@@ -371,14 +376,8 @@ def _representations(network: Organization, v: Viewer, period: Period, lang: str
         home = network_of(known.get(where.pk, where), known)
         if not v.sees(home):
             continue
-        if m.person_id:
-            sitter = person_name(v, m.person) or _("a person")
-        elif m.member_organization is not None:
-            sitter = m.member_organization.name_in(lang)
-        else:
-            sitter = _("not named")
         out.append(Representation(
-            sitter=sitter, body=where.name_in(lang), network=home.name_in(lang),
+            sitter=_sitter(m, v, lang), body=where.name_in(lang), network=home.name_in(lang),
             post=m.post.label if m.post else "", start=m.start_date, end=m.end_date))
     out.sort(key=lambda r: (r.network.casefold(), r.body.casefold(), r.sitter.casefold()))
     return out
