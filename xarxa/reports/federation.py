@@ -35,7 +35,7 @@ from xarxa.directory.views import membership_q, participation_q, person_name
 from xarxa.network.models import Membership
 from xarxa.reports import charts
 from xarxa.reports.facts import MAX_DEPTH, Period, ancestors, network_of
-from xarxa.reports.grammar import date_phrase, lang_code, sentence
+from xarxa.reports.grammar import clause, date_phrase, lang_code, sentence
 from xarxa.reports.page import md_escape, org_phrase
 
 ZERO = Decimal("0.00")
@@ -102,8 +102,7 @@ class MemberRow(Rated):
         """"until 1 October 2025" in the active language ("fins a l'1 d'octubre")."""
         if not self.until:
             return ""
-        text = sentence(_("until %(until)s"), {"until": date_phrase(self.until)})
-        return text[:1].lower() + text[1:]
+        return clause(_("until %(until)s"), {"until": date_phrase(self.until)})
 
     id: str
     name: str

@@ -270,3 +270,10 @@ def settle(text: str, lang: str | None = None) -> str:
         result = result[0].upper() + result[1:]
     return result
 
+
+def clause(template: str, values: Mapping[str, object], lang: str | None = None) -> str:
+    """`sentence()` for a clause inside a sentence ("since 2009",
+    "representing FEDAIA"): its first letter is the translator's word, in
+    lower case."""
+    text = sentence(template, values, lang)
+    return text[:1].lower() + text[1:]

@@ -22,7 +22,16 @@ from django.utils.translation import ngettext, pgettext
 from xarxa.activity.models import Participation
 from xarxa.core import dates
 from xarxa.reports.facts import Activity, Facts, NetworkTie, Seat
-from xarxa.reports.grammar import Phrase, date_phrase, join, lang_code, phrase, sentence, settle
+from xarxa.reports.grammar import (
+    Phrase,
+    clause,
+    date_phrase,
+    join,
+    lang_code,
+    phrase,
+    sentence,
+    settle,
+)
 
 
 @dataclass
@@ -98,9 +107,9 @@ def event_phrase(name: str, lang: str) -> Phrase:
     return found if found.article else phrase(name, "", lang)
 
 
-def org_phrase(org: object, lang: str, subject: bool = False) -> Phrase:
-    name = org.name_in(lang) if hasattr(org, "name_in") else str(org)
-    return phrase(name, getattr(org, "classification", "") or "", lang)
+def org_phrase(org: object, lang: str) -> Phrase:
+    """An organisation's name in `lang` with the article it takes."""
+    return phrase(local_name(org, lang), getattr(org, "classification", "") or "", lang)
 
 
 def years_text(n: int) -> str:
@@ -139,7 +148,7 @@ def role_verb(roles: list[str]) -> str:
 def build(facts: Facts) -> Document:
     """The page, in the active language."""
     lang = lang_code()
-    org = org_phrase(facts.org, lang, subject=True)
+    org = org_phrase(facts.org, lang)
     sections = [
         community(facts, org, lang),
         networks(facts, org, lang),
@@ -207,32 +216,23 @@ def since_sentence(tie: NetworkTie, org: Phrase, network: Phrase, facts: Facts, 
     return sentence(_("%(org)s has been a member of %(network)s since %(since)s."), values, lang)
 
 
-def seat_item(seat: Seat, facts: Facts, lang: str) -> str:
+def seat_item(seat: Seat, lang: str) -> str:
     body = org_phrase(seat.body, lang)
     if seat.in_network_itself and seat.post:
         body = Phrase(seat.post)
     parts = [sentence("%(body)s", {"body": body}, lang)]
     if seat.post and not seat.in_network_itself:
-        parts.append(_lower_first(sentence(_("in the post of %(post)s"), {"post": Phrase(seat.post)},
-                                           lang)))
+        parts.append(clause(_("in the post of %(post)s"), {"post": Phrase(seat.post)}, lang))
     if seat.sitter_is_person:
-        parts.append(_lower_first(sentence(_("through %(person)s"), {"person": Phrase(seat.sitter)},
-                                           lang)) if seat.sitter
-                     else _("through a person of the organisation"))
+        parts.append(clause(_("through %(person)s"), {"person": Phrase(seat.sitter)}, lang)
+                     if seat.sitter else _("through a person of the organisation"))
     if seat.on_behalf_of is not None:
-        parts.append(_lower_first(sentence(_("representing %(org)s"),
-                                           {"org": org_phrase(seat.on_behalf_of, lang)}, lang)))
+        parts.append(clause(_("representing %(org)s"),
+                            {"org": org_phrase(seat.on_behalf_of, lang)}, lang))
     if seat.start:
-        parts.append(_lower_first(sentence(_("since %(since)s"),
-                                           {"since": date_phrase(seat.start, lang)}, lang)))
+        parts.append(clause(_("since %(since)s"), {"since": date_phrase(seat.start, lang)}, lang))
     text = ", ".join(parts)
     return text[:1].upper() + text[1:] if text else text
-
-
-def _lower_first(text: str) -> str:
-    """A clause inside a sentence: `sentence()` capitalised its first letter,
-    which is the translator's word, never a name."""
-    return text[:1].lower() + text[1:]
 
 
 # A page lists the activities that mean most to it (most events, then most
@@ -261,8 +261,8 @@ def activity_item(a: Activity, lang: str) -> str:
     else:
         text = sentence(_("it takes part in %(activity)s"), {"activity": name}, lang)
     if a.objectives:
-        text += ", " + _lower_first(sentence(_("with the aim of %(aims)s"), {
-            "aims": objectives_text(a.objectives, lang)}, lang))
+        text += ", " + clause(_("with the aim of %(aims)s"), {
+            "aims": objectives_text(a.objectives, lang)}, lang)
     return text
 
 
@@ -293,7 +293,7 @@ def networks(facts: Facts, org: Phrase, lang: str) -> Section:
             else:
                 intro = sentence(_("%(org)s takes part in %(network)s, in:"),
                                  {"org": org, "network": network}, lang)
-            blocks.append(Block(intro, [seat_item(s, facts, lang) for s in bodies], heading=heading))
+            blocks.append(Block(intro, [seat_item(s, lang) for s in bodies], heading=heading))
             heading = ""
         if tie.activities:
             blocks.append(Block(sentence(_("With %(network)s:"), {"network": network}, lang),
