@@ -217,9 +217,9 @@ def strictest(*pairs: tuple[int, int]) -> tuple[int, int]:
 
 def generation_of(using: str = "default") -> int:
     """The newest history id: every write moves it on."""
-    from xarxa.history.models import Change
+    from xarxa.history.models import newest_change_id
 
-    return Change.objects.using(using).order_by("-id").values_list("id", flat=True).first() or 0
+    return newest_change_id(using)
 
 
 ORG_COLUMNS = ("id", "name", "classification", "parent_id", "area_id", "visibility", "owner_id",

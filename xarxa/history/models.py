@@ -53,3 +53,9 @@ class Change(models.Model):
     def changed_keys(self) -> list[str]:
         before, after = self.before or {}, self.after or {}
         return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+
+def newest_change_id(using: str = "default") -> int:
+    """The newest history id: every write makes one, so it names the state
+    of the records (what the network graph and the kept PDFs are keyed by)."""
+    return Change.objects.using(using).order_by("-id").values_list("id", flat=True).first() or 0

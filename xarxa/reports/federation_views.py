@@ -12,23 +12,14 @@ from django.utils.translation import get_language
 
 from xarxa.accounts.rules import viewer_of
 from xarxa.directory.models import Organization
-from xarxa.directory.views import visible_organization
 from xarxa.reports import federation as fed
 from xarxa.reports import pdf
 from xarxa.reports.facts import ancestors, network_of
 from xarxa.reports.indicators import FIRST_YEAR, LAST_YEAR
-from xarxa.reports.views import filename
+from xarxa.reports.views import filename, reported
 from xarxa.reports.views import private as _private
 
 FORMATS = {"pdf": "application/pdf", "md": "text/markdown; charset=utf-8"}
-
-
-def _organisation(request: HttpRequest, pk: str, year: int) -> Organization:
-    """The organisation `pk`, or 404: a year out of range, an organisation
-    the viewer may not see."""
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise Http404
-    return visible_organization(request, pk)
 
 
 def _network_of_body(request: HttpRequest, body: Organization) -> Organization:
@@ -46,7 +37,7 @@ def federation(request: HttpRequest, pk: str, year: int) -> HttpResponse:
         if asked.isdigit() and FIRST_YEAR <= int(asked) <= LAST_YEAR:
             return HttpResponseRedirect(reverse("reports:federation", args=[pk, int(asked)]))
         raise Http404
-    network = _organisation(request, pk, year)
+    network = reported(request, pk, year)
     if network.parent_id:
         up = _network_of_body(request, network)
         return HttpResponseRedirect(reverse("reports:federation", args=[up.pk, year]))
@@ -60,7 +51,7 @@ def federation_file(request: HttpRequest, pk: str, year: int, fmt: str) -> HttpR
     """The report as a PDF (a download) or as Markdown."""
     if fmt not in FORMATS:
         raise Http404
-    network = _organisation(request, pk, year)
+    network = reported(request, pk, year)
     if network.parent_id:
         up = _network_of_body(request, network)
         return HttpResponseRedirect(reverse("reports:federation_file", args=[up.pk, year, fmt]))

@@ -48,7 +48,7 @@ HEADS: dict[str, str] = {
         "mutualitat", "companyia", "empresa", "institució", "permanent", "presidència",
         "vicepresidència", "tresoreria", "vocalia", "ponència", "subcomissió", "àrea",
         "llar", "residència", "biblioteca", "parròquia", "colla", "penya", "cooperació",
-        "organització", "corporació", "caixa", "cambra", "facultat",
+        "organització", "corporació", "caixa", "facultat",
         # Spanish
         "federación", "confederación", "fundación", "asociación", "universidad", "red",
         "comisión", "entidad", "unión", "agrupación", "escuela", "comunidad", "feria",
@@ -64,8 +64,8 @@ HEADS: dict[str, str] = {
         "moviment", "comitè", "fòrum", "observatori", "departament", "sindicat", "club",
         "espai", "equip", "patronat", "districte", "govern", "síndic", "servei", "projecte",
         "programa", "banc", "fons", "orfeó", "esplai", "consorci", "col·lectiu", "secretariat",
-        "plenari", "plenari", "òrgan", "comissionat", "gremi", "hospital", "museu", "teatre",
-        "mercat", "institut", "laboratori", "node", "punt", "cercle", "foment", "orfeó",
+        "plenari", "òrgan", "comissionat", "gremi", "hospital", "museu", "teatre",
+        "mercat", "laboratori", "node", "punt", "cercle", "foment",
         # Spanish
         "consejo", "grupo", "ayuntamiento", "instituto", "colegio", "centro", "ateneo",
         "movimiento", "comité", "foro", "observatorio", "departamento", "sindicato",

@@ -12,18 +12,16 @@ from django.utils.http import content_disposition_header
 
 from xarxa.accounts.rules import viewer_of
 from xarxa.activity.hours import UnknownOrganization
-from xarxa.directory.views import visible_organization
 from xarxa.reports.indicator_files import CONTENT_TYPES, FORMATS, as_bytes
 from xarxa.reports.indicators import FIRST_YEAR, LAST_YEAR, Indicators, indicators_for
+from xarxa.reports.views import reported
 
 # An id becomes part of a file name: anything else than these turns into "-".
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def _indicators(request: HttpRequest, pk: str, year: int) -> Indicators:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise Http404
-    visible_organization(request, pk)
+    reported(request, pk, year)
     try:
         return indicators_for(pk, year, viewer_of(request))
     except UnknownOrganization:

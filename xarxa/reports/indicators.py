@@ -85,11 +85,13 @@ from xarxa.activity.hours import (
     UnknownOrganization,
     hours_for,
     hours_given,
+    parse_year,
     visible_participations_q,
     year_bounds,
 )
 from xarxa.activity.models import Event, Participation
 from xarxa.core import dates
+from xarxa.core.validation import InputError, Problem
 from xarxa.directory.models import Organization, Person
 from xarxa.network.models import Membership
 from xarxa.training.models import Agreement, Placement
@@ -98,6 +100,16 @@ Number = Decimal | int
 
 # The years a report may ask about: the year before must have four digits too.
 FIRST_YEAR, LAST_YEAR = 1000, 9998
+
+
+def report_year(value: object) -> int:
+    """A report's year from the command line (`hours.parse_year`'s rule and
+    message, then the range a report covers); InputError naming --year."""
+    year = parse_year(value)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InputError([Problem("--year", _("%(year)d is not a year from %(first)d to %(last)d.")
+                                  % {"year": year, "first": FIRST_YEAR, "last": LAST_YEAR})])
+    return year
 
 GROUPS: dict[str, Any] = {
     "networks": gettext_lazy("Networks"),

@@ -79,9 +79,9 @@ def audience(viewer: Any) -> Hashable:
 def kept_pdf(key: Hashable, make: Callable[[], bytes]) -> bytes:
     """The PDF for `key` (which names what it shows and for whom) as of the
     records' present state: kept, or made and kept."""
-    from xarxa.graph.base import generation_of
+    from xarxa.history.models import newest_change_id
 
-    full = (key, generation_of())
+    full = (key, newest_change_id())
     with _lock:
         found = _kept.get(full)
         if found is not None:

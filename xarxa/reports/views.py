@@ -93,11 +93,16 @@ REPORT_FORMATS = {"pdf": "application/pdf", "md": "text/markdown; charset=utf-8"
                   "html": "text/html; charset=utf-8"}
 
 
-def _annual(request: HttpRequest, pk: str, year: int) -> annual.Annual:
+def reported(request: HttpRequest, pk: str, year: int, *related: str) -> Organization:
+    """The organisation a report of `year` is about, or 404: a year out of
+    the reports' range, an organisation the viewer may not see."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise Http404
-    org = visible_organization(request, pk, "area")
-    return annual.build(org, viewer(request), year)
+    return visible_organization(request, pk, *related)
+
+
+def _annual(request: HttpRequest, pk: str, year: int) -> annual.Annual:
+    return annual.build(reported(request, pk, year, "area"), viewer(request), year)
 
 
 def annual_report(request: HttpRequest, pk: str, year: int) -> HttpResponse:
@@ -112,9 +117,9 @@ def annual_report(request: HttpRequest, pk: str, year: int) -> HttpResponse:
 def annual_file(request: HttpRequest, pk: str, year: int, fmt: str) -> HttpResponse:
     """The annual report as PDF, Markdown or a standalone HTML document. A
     PDF is made once per state of the records and reader (`pdf.kept_pdf`)."""
-    if fmt not in REPORT_FORMATS or not FIRST_YEAR <= year <= LAST_YEAR:
+    if fmt not in REPORT_FORMATS:
         raise Http404
-    org = visible_organization(request, pk, "area")
+    org = reported(request, pk, year, "area")
     v = viewer(request)
     lang = (translation.get_language() or "ca")[:2]
     if fmt == "pdf":

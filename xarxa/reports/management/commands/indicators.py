@@ -13,11 +13,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from xarxa.accounts.rules import Viewer
-from xarxa.activity.hours import UnknownOrganization, parse_year
+from xarxa.activity.hours import UnknownOrganization
 from xarxa.core.commands import DescribedCommand, plain
 from xarxa.core.validation import InputError
 from xarxa.reports.indicator_files import FORMATS, as_csv, as_json, as_xlsx
-from xarxa.reports.indicators import FIRST_YEAR, LAST_YEAR, indicators_for
+from xarxa.reports.indicators import indicators_for, report_year
 
 LANGUAGES = ("ca", "es", "en")
 
@@ -67,13 +67,10 @@ class Command(DescribedCommand):
             raise refused(_("--format: %(value)s is not one of csv, xlsx, json.")
                           % {"value": plain(options["format"])[:40]})
         try:
-            year = parse_year(options["year"] if options["year"] is not None
-                              else dt.date.today().year - 1)
+            year = report_year(options["year"] if options["year"] is not None
+                               else dt.date.today().year - 1)
         except InputError as exc:  # one problem: the year's
             raise refused(plain(exc.problems[0])) from None
-        if not FIRST_YEAR <= year <= LAST_YEAR:
-            raise refused(_("--year: %(year)d is not a year from %(first)d to %(last)d.")
-                          % {"year": year, "first": FIRST_YEAR, "last": LAST_YEAR})
         output = options["output"]
         if fmt == "xlsx" and output in (None, "-"):
             raise refused(_("An XLSX file is not written to the terminal: name it with -o FILE."))

@@ -4,6 +4,7 @@ report of a network on its members."""
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -11,9 +12,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from xarxa.accounts.rules import command_viewer
+from xarxa.core.commands import plain
+from xarxa.core.validation import InputError
 from xarxa.directory.models import Organization
 from xarxa.reports import annual, federation
-from xarxa.reports.indicators import FIRST_YEAR, LAST_YEAR
+from xarxa.reports.indicators import report_year
 from xarxa.reports.management.commands.page import write_out
 
 
@@ -39,7 +42,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         fmt, output = options["format"], options["output"]
         with translation.override(options["lang"]):
-            year = parse_year(options["year"])
+            try:
+                year = report_year(options["year"])
+            except InputError as exc:  # one problem: the year's
+                raise CommandError(plain(exc.problems[0]), returncode=2) from None
             if fmt == "pdf" and not output:
                 raise CommandError(_("A PDF is not written to the terminal: name it with -o FILE."),
                                    returncode=2)
@@ -49,32 +55,15 @@ class Command(BaseCommand):
             if org is None or not v.sees(org):
                 raise CommandError(_('No organisation has the id "%(id)s".')
                                    % {"id": options["organization"]}, returncode=2)
-            data = (federation_bytes(org, v, year, fmt) if options["federation"]
-                    else annual_bytes(org, v, year, fmt))
+            data = report_bytes(federation if options["federation"] else annual, org, v, year, fmt)
         write_out(self, data, output)
 
 
-def parse_year(value: str) -> int:
-    text = str(value).strip()
-    if not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
-        raise CommandError(_("--year: %(value)s is not a year (four digits, such as 2025).")
-                           % {"value": repr(text)[:40]}, returncode=2)
-    return int(text)
-
-
-def annual_bytes(org: Organization, v: Any, year: int, fmt: str) -> bytes:
-    a = annual.build(org, v, year)
+def report_bytes(report: ModuleType, org: Organization, v: Any, year: int, fmt: str) -> bytes:
+    """The report of `report` (the annual one, or a federation's) as a file."""
+    built = report.build(org, v, year)
     if fmt == "pdf":
-        return annual.render_pdf(a)
+        return bytes(report.render_pdf(built))
     if fmt == "md":
-        return annual.markdown(a).encode()
-    return annual.render_html(a, standalone=True).encode()
-
-
-def federation_bytes(org: Organization, v: Any, year: int, fmt: str) -> bytes:
-    report = federation.build(org, v, year)
-    if fmt == "pdf":
-        return federation.render_pdf(report)
-    if fmt == "md":
-        return federation.markdown(report).encode()
-    return federation.render_html(report, standalone=True).encode()
+        return str(report.markdown(built)).encode()
+    return str(report.render_html(built, standalone=True)).encode()
