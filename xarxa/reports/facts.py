@@ -451,9 +451,10 @@ def _reach(campaign: Campaign, v: Viewer, period: Period) -> tuple[int, int]:
 
 
 def _training(org: Organization, v: Viewer, period: Period, received: list[Activity]) -> Training:
-    agreements = [a for a in v.visible(Agreement.objects.filter(parties__icontains=f'"{org.pk}"'))
+    # With their renewal: their status without a query per agreement.
+    agreements = [a for a in v.visible(Agreement.objects.with_renewed().filter(
+                  parties__icontains=f'"{org.pk}"'))
                   .filter(period.q() | (Q(extended_until__isnull=False) & period.q(end="extended_until")))
-                  .with_renewed()  # its status, without a query per agreement
                   .order_by("start_date", "name") if org.pk in a.party_ids()]
     university_ids = {pk for a in agreements for pk in a.party_ids("university")}
     universities = list(v.visible(Organization.objects.filter(pk__in=university_ids)).order_by("name"))
